@@ -1,0 +1,37 @@
+# `make run` and `make test` do their own set-up; see README.md.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: install run test lint clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+install: $(BIN)/.installed node_modules/.installed
+
+# Embedded defaults: an SQLite file and kombu's filesystem broker, no server needed.
+run: install
+	DEBUG=true $(BIN)/python manage.py migrate --noinput
+	DEBUG=true $(BIN)/python manage.py seed_demo
+	@echo "PRM is starting on http://127.0.0.1:$(PORT) (web, Celery worker and beat); Ctrl-C stops all three."
+	DEBUG=true PORT=$(PORT) PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start
+
+# The suite uses DATABASE_URL and REDIS_URL when set (CI sets both), SQLite otherwise.
+test: install
+	@test -x /usr/bin/chromium || { echo "Chromium is missing: run 'bash .ci/run' once, or 'apt-get install -y chromium'."; exit 1; }
+	SECRET_KEY=test-only-not-secret $(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles var db.sqlite3

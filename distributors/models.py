@@ -1,0 +1,401 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from prm.choices import Language
+
+
+class Prefecture(models.Model):
+    """One of Japan's 47 prefectures (reference data, loaded by a migration)."""
+
+    code = models.PositiveSmallIntegerField(_("JIS code"), unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=40, unique=True)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=10, unique=True)
+    region = models.CharField(_("region"), max_length=40)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("prefecture")
+        verbose_name_plural = _("prefectures")
+
+    def __str__(self):
+        return f"{self.name_en} ({self.name_ja})"
+
+
+class ProductCategory(models.Model):
+    name_en = models.CharField(_("name (English)"), max_length=100, unique=True)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("product category")
+        verbose_name_plural = _("product categories")
+
+    def __str__(self):
+        return self.name_en
+
+
+class ArchivableQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+
+class DistributorRole(models.TextChoices):
+    IMPORT_AGENT = "import_agent", _("Import agent")
+    PRIMARY_WHOLESALER = "primary_wholesaler", _("Primary wholesaler")
+    SECONDARY_WHOLESALER = "secondary_wholesaler", _("Secondary wholesaler")
+    SUB_WHOLESALER = "sub_wholesaler", _("Sub-wholesaler")
+    RETAILER_CHAIN = "retailer_chain", _("Retailer chain")
+    THIRD_PARTY_LOGISTICS = "3pl", _("Third-party logistics (3PL)")
+    TRUCKING = "trucking", _("Trucking or courier")
+    COLD_CHAIN = "cold_chain", _("Cold-chain operator")
+    ECOMMERCE = "ecommerce", _("E-commerce operator")
+
+
+class DistributorStatus(models.TextChoices):
+    PROSPECT = "prospect", _("Prospect")
+    ONBOARDING = "onboarding", _("Onboarding")
+    PILOT = "pilot", _("Pilot")
+    ACTIVE = "active", _("Active")
+    AT_RISK = "at_risk", _("At risk")
+    PAUSED = "paused", _("Paused")
+    ENDED = "ended", _("Ended")
+
+
+class Distributor(models.Model):
+    Role = DistributorRole
+
+    LOGISTICS_ROLES = (Role.THIRD_PARTY_LOGISTICS, Role.TRUCKING, Role.COLD_CHAIN)
+
+    Status = DistributorStatus
+
+    code = models.SlugField(
+        _("partner code"),
+        max_length=40,
+        unique=True,
+        help_text=_("Short, stable identifier used by imports and other systems."),
+    )
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200, blank=True)
+    name_kana = models.CharField(_("name (kana reading)"), max_length=200, blank=True)
+    role = models.CharField(_("role in the network"), max_length=30, choices=Role.choices)
+    upstream = models.ForeignKey(
+        "self",
+        verbose_name=_("upstream distributor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="downstream",
+        help_text=_("The partner this one buys from in a layered wholesale chain."),
+    )
+    status = models.CharField(
+        _("lifecycle status"), max_length=20, choices=Status.choices, default=Status.PROSPECT
+    )
+    prefectures = models.ManyToManyField(
+        Prefecture, verbose_name=_("prefectures covered"), blank=True, related_name="distributors"
+    )
+    product_categories = models.ManyToManyField(
+        ProductCategory,
+        verbose_name=_("product categories"),
+        blank=True,
+        related_name="distributors",
+    )
+    account_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account manager"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="managed_distributors",
+    )
+    executive_sponsor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("executive sponsor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sponsored_distributors",
+    )
+    website = models.URLField(_("website"), blank=True)
+    address = models.TextField(_("address"), blank=True)
+    notes = models.TextField(_("internal notes"), blank=True)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ArchivableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("distributor")
+        verbose_name_plural = _("distributors")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(upstream=F("pk")), name="distributor_not_own_upstream"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=DistributorRole.values), name="distributor_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=DistributorStatus.values), name="distributor_status_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["role"]),
+            models.Index(fields=["name_kana"]),
+        ]
+
+    def __str__(self):
+        return f"{self.name_en} / {self.name_ja}" if self.name_ja else self.name_en
+
+    @property
+    def is_archived(self):
+        return self.archived_at is not None
+
+    @property
+    def is_logistics_partner(self):
+        return self.role in self.LOGISTICS_ROLES
+
+
+class ContactSeniority(models.TextChoices):
+    EXECUTIVE = "executive", _("Executive / decision-maker")
+    MANAGER = "manager", _("Manager")
+    FRONT_LINE = "front_line", _("Front line")
+
+
+class Contact(models.Model):
+    Seniority = ContactSeniority
+
+    distributor = models.ForeignKey(
+        Distributor,
+        verbose_name=_("distributor"),
+        on_delete=models.CASCADE,
+        related_name="contacts",
+    )
+    name_latin = models.CharField(_("name (Latin script)"), max_length=150)
+    name_kanji = models.CharField(_("name (kanji)"), max_length=150, blank=True)
+    name_kana = models.CharField(_("name (kana reading)"), max_length=150, blank=True)
+    title = models.CharField(_("title"), max_length=150, blank=True)
+    seniority = models.CharField(_("seniority"), max_length=20, choices=Seniority.choices)
+    language = models.CharField(
+        _("preferred language"), max_length=5, choices=Language.choices, default=Language.JAPANESE
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    portal_user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("portal login"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="portal_contact",
+    )
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ArchivableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["distributor", "name_latin"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(seniority__in=ContactSeniority.values), name="contact_seniority_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["distributor", "email"],
+                condition=~Q(email=""),
+                name="contact_email_unique_per_distributor",
+            ),
+        ]
+        indexes = [models.Index(fields=["name_kana"])]
+
+    def __str__(self):
+        return f"{self.name_latin} ({self.name_kanji})" if self.name_kanji else self.name_latin
+
+    @property
+    def is_senior(self):
+        return self.seniority == self.Seniority.EXECUTIVE
+
+
+class FeedbackKind(models.TextChoices):
+    MARKET = "market", _("Market feedback")
+    IMPROVEMENT = "improvement", _("Improvement suggestion")
+    PRODUCT_IDEA = "product_idea", _("Product or brand idea")
+    CONCERN = "concern", _("Concern")
+
+
+class FeedbackStatus(models.TextChoices):
+    NEW = "new", _("New")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ADDRESSED = "addressed", _("Addressed")
+    DECLINED = "declined", _("Declined")
+
+
+class Feedback(models.Model):
+    Kind = FeedbackKind
+
+    Status = FeedbackStatus
+
+    distributor = models.ForeignKey(
+        Distributor,
+        verbose_name=_("distributor"),
+        on_delete=models.CASCADE,
+        related_name="feedback",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    anonymous_to_team = models.BooleanField(
+        _("visible to the account manager only"),
+        default=False,
+        help_text=_("The sender's name is hidden from everyone but the account manager."),
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=FeedbackKind.values), name="feedback_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=FeedbackStatus.values), name="feedback_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["distributor", "status"])]
+
+    def __str__(self):
+        return self.subject
+
+
+class FeedbackReply(models.Model):
+    feedback = models.ForeignKey(
+        Feedback, verbose_name=_("feedback"), on_delete=models.CASCADE, related_name="replies"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    body = models.TextField(_("reply"))
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("feedback reply")
+        verbose_name_plural = _("feedback replies")
+
+    def __str__(self):
+        return _("Reply to “%(subject)s”") % {"subject": self.feedback.subject}
+
+
+class SharedPlanAudience(models.TextChoices):
+    ALL = "all", _("All distributors")
+    CHOSEN = "chosen", _("Chosen distributors")
+
+
+class SharedPlan(models.Model):
+    """A long-term plan or market direction we share openly with distributors."""
+
+    Audience = SharedPlanAudience
+
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(_("plan"))
+    horizon_start = models.DateField(_("horizon from"), null=True, blank=True)
+    horizon_end = models.DateField(_("horizon until"), null=True, blank=True)
+    audience = models.CharField(
+        _("audience"), max_length=10, choices=Audience.choices, default=Audience.ALL
+    )
+    distributors = models.ManyToManyField(
+        Distributor,
+        verbose_name=_("shared with"),
+        blank=True,
+        related_name="shared_plans",
+        help_text=_("Only used when the audience is “chosen distributors”."),
+    )
+    published_at = models.DateTimeField(
+        _("published at"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Distributors see the plan from this moment; empty means a draft."),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        verbose_name = _("shared plan")
+        verbose_name_plural = _("shared plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(horizon_end__isnull=True)
+                | Q(horizon_start__isnull=True)
+                | Q(horizon_end__gte=F("horizon_start")),
+                name="shared_plan_horizon_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(audience__in=SharedPlanAudience.values),
+                name="shared_plan_audience_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class SharedPlanAcknowledgement(models.Model):
+    plan = models.ForeignKey(
+        SharedPlan,
+        verbose_name=_("shared plan"),
+        on_delete=models.CASCADE,
+        related_name="acknowledgements",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("read by"),
+        on_delete=models.CASCADE,
+        related_name="plan_acknowledgements",
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-acknowledged_at"]
+        verbose_name = _("shared plan acknowledgement")
+        verbose_name_plural = _("shared plan acknowledgements")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "user"], name="plan_acknowledged_once")
+        ]
+
+    def __str__(self):
+        return f"{self.plan} — {self.user}"

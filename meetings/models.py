@@ -1,0 +1,473 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from prm.choices import Side
+
+
+class TouchpointKind(models.TextChoices):
+    SITE_VISIT = "site_visit", _("Site visit")
+    STORE_VISIT = "store_visit", _("Store visit")
+    EXECUTIVE_MEAL = "executive_meal", _("Executive meal")
+    TRADE_SHOW = "trade_show", _("Trade-show encounter")
+    CALL = "call", _("Call")
+    VIDEO_CALL = "video_call", _("Video call")
+
+
+class TouchpointMood(models.TextChoices):
+    POSITIVE = "positive", _("Positive")
+    NEUTRAL = "neutral", _("Neutral")
+    CONCERN = "concern", _("Concern")
+
+
+class Touchpoint(models.Model):
+    """An informal interaction an account manager logs, with what was sensed but not said."""
+
+    Kind = TouchpointKind
+
+    IN_PERSON_KINDS = (Kind.SITE_VISIT, Kind.STORE_VISIT, Kind.EXECUTIVE_MEAL, Kind.TRADE_SHOW)
+
+    Mood = TouchpointMood
+
+    distributor = models.ForeignKey(
+        "distributors.Distributor",
+        verbose_name=_("distributor"),
+        on_delete=models.CASCADE,
+        related_name="touchpoints",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    occurred_on = models.DateField(_("date"))
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("our people present"),
+        blank=True,
+        related_name="touchpoints",
+    )
+    contacts = models.ManyToManyField(
+        "distributors.Contact",
+        verbose_name=_("contacts met"),
+        blank=True,
+        related_name="touchpoints",
+    )
+    mood = models.CharField(
+        _("mood as sensed"), max_length=10, choices=Mood.choices, default=Mood.NEUTRAL
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    unspoken_concerns = models.TextField(
+        _("unspoken concerns"),
+        blank=True,
+        help_text=_("What you sensed but was not said. Never shown to the distributor."),
+    )
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("logged by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-created_at"]
+        verbose_name = _("touchpoint")
+        verbose_name_plural = _("touchpoints")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=TouchpointKind.values), name="touchpoint_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(mood__in=TouchpointMood.values), name="touchpoint_mood_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["distributor", "-occurred_on"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.distributor} · {self.occurred_on}"
+
+
+class AlignmentMeetingKind(models.TextChoices):
+    ALIGNMENT = "alignment", _("Alignment meeting")
+    ADVISORY_BOARD = "advisory_board", _("Advisory board")
+
+
+class AlignmentMeetingFormat(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    VIDEO = "video", _("Video")
+    HYBRID = "hybrid", _("Hybrid")
+
+
+class AlignmentMeetingLanguage(models.TextChoices):
+    ENGLISH = "en", _("English")
+    JAPANESE = "ja", _("Japanese")
+    BILINGUAL = "bilingual", _("English and Japanese")
+
+
+class AlignmentMeetingStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class AlignmentMeeting(models.Model):
+    """The structured dialogue with one distributor, or an advisory board with several."""
+
+    Kind = AlignmentMeetingKind
+
+    Format = AlignmentMeetingFormat
+
+    Language = AlignmentMeetingLanguage
+
+    Status = AlignmentMeetingStatus
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ALIGNMENT)
+    title = models.CharField(_("title"), max_length=200)
+    distributors = models.ManyToManyField(
+        "distributors.Distributor",
+        verbose_name=_("distributors"),
+        related_name="meetings",
+        help_text=_("One for an alignment meeting; several for an advisory board."),
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    format = models.CharField(
+        _("format"), max_length=20, choices=Format.choices, default=Format.IN_PERSON
+    )
+    location = models.CharField(_("place"), max_length=255, blank=True)
+    join_url = models.URLField(_("video link"), blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=Language.choices, default=Language.JAPANESE
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    staff_attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("our attendees"),
+        blank=True,
+        related_name="meetings_attended",
+    )
+    contact_attendees = models.ManyToManyField(
+        "distributors.Contact",
+        verbose_name=_("distributor attendees"),
+        blank=True,
+        related_name="meetings_attended",
+    )
+    minutes_market_trends = models.TextField(_("market trends"), blank=True)
+    minutes_feedback = models.TextField(_("feedback discussed"), blank=True)
+    minutes_joint_learning = models.TextField(_("joint learning"), blank=True)
+    decisions = models.TextField(_("decisions"), blank=True)
+    minutes_shared = models.BooleanField(
+        _("minutes shared with the distributor"),
+        default=False,
+        help_text=_("Distributor users see the minutes and decisions in their portal."),
+    )
+    organizer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("organizer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("alignment meeting")
+        verbose_name_plural = _("alignment meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=AlignmentMeetingKind.values), name="meeting_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(format__in=AlignmentMeetingFormat.values), name="meeting_format_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=AlignmentMeetingStatus.values), name="meeting_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "starts_at"])]
+
+    def __str__(self):
+        return self.title
+
+
+class AgendaItemStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class AgendaItem(models.Model):
+    Status = AgendaItemStatus
+
+    meeting = models.ForeignKey(
+        AlignmentMeeting,
+        verbose_name=_("meeting"),
+        on_delete=models.CASCADE,
+        related_name="agenda_items",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("item"), max_length=200)
+    description = models.TextField(_("details"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    proposer_side = models.CharField(
+        _("proposed by side"), max_length=20, choices=Side.choices, default=Side.OURS
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACCEPTED
+    )
+
+    class Meta:
+        ordering = ["meeting", "position", "pk"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(proposer_side__in=Side.values), name="agenda_item_side_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=AgendaItemStatus.values), name="agenda_item_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class ActionItemStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ActionItem(models.Model):
+    Status = ActionItemStatus
+
+    meeting = models.ForeignKey(
+        AlignmentMeeting,
+        verbose_name=_("meeting"),
+        on_delete=models.CASCADE,
+        related_name="action_items",
+        null=True,
+        blank=True,
+    )
+    touchpoint = models.ForeignKey(
+        Touchpoint,
+        verbose_name=_("touchpoint"),
+        on_delete=models.CASCADE,
+        related_name="action_items",
+        null=True,
+        blank=True,
+    )
+    distributor = models.ForeignKey(
+        "distributors.Distributor",
+        verbose_name=_("distributor"),
+        on_delete=models.CASCADE,
+        related_name="action_items",
+    )
+    description = models.CharField(_("action"), max_length=300)
+    owner_side = models.CharField(_("owner's side"), max_length=20, choices=Side.choices)
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner (our side)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+    )
+    owner_contact = models.ForeignKey(
+        "distributors.Contact",
+        verbose_name=_("owner (distributor side)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+    )
+    due_on = models.DateField(_("due date"), null=True, blank=True, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    completion_note = models.TextField(_("completion note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(meeting__isnull=False) | Q(touchpoint__isnull=False),
+                name="action_item_has_origin",
+            ),
+            models.CheckConstraint(
+                condition=(Q(owner_side=Side.OURS) & Q(owner_contact__isnull=True))
+                | (Q(owner_side=Side.DISTRIBUTOR) & Q(owner_user__isnull=True)),
+                name="action_item_owner_matches_side",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ActionItemStatus.values), name="action_item_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="done", completed_at__isnull=False) | ~Q(status="done"),
+                name="action_item_done_has_completion_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["distributor", "status"])]
+
+    def __str__(self):
+        return self.description
+
+
+class Cadence(models.Model):
+    """How often each kind of contact is due with one distributor."""
+
+    distributor = models.OneToOneField(
+        "distributors.Distributor",
+        verbose_name=_("distributor"),
+        on_delete=models.CASCADE,
+        related_name="cadence",
+    )
+    alignment_interval_months = models.PositiveSmallIntegerField(
+        _("alignment meeting every (months)"), default=3
+    )
+    touchpoint_interval_weeks = models.PositiveSmallIntegerField(
+        _("informal touchpoint every (weeks)"), default=6
+    )
+    senior_contact_interval_months = models.PositiveSmallIntegerField(
+        _("senior-level contact every (months)"), default=6
+    )
+    due_soon_days = models.PositiveSmallIntegerField(
+        _("“due soon” window (days)"),
+        default=14,
+        help_text=_("A cadence shows as due soon this many days before it is due."),
+    )
+
+    class Meta:
+        verbose_name = _("cadence")
+        verbose_name_plural = _("cadences")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(alignment_interval_months__gte=1, alignment_interval_months__lte=12),
+                name="cadence_alignment_interval_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(touchpoint_interval_weeks__gte=1, touchpoint_interval_weeks__lte=52),
+                name="cadence_touchpoint_interval_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    senior_contact_interval_months__gte=1, senior_contact_interval_months__lte=24
+                ),
+                name="cadence_senior_interval_range",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Cadence of %(distributor)s") % {"distributor": self.distributor}
+
+
+class ReminderKind(models.TextChoices):
+    ALIGNMENT_DUE = "alignment_due", _("Alignment meeting due")
+    TOUCHPOINT_DUE = "touchpoint_due", _("Touchpoint due")
+    SENIOR_CONTACT_DUE = "senior_contact_due", _("Senior-level contact due")
+    QUARTER_PLANNING = "quarter_planning", _("Quarterly touchpoint planning")
+    SEASONAL_PEAK = "seasonal_peak", _("Seasonal peak ahead")
+
+
+class ReminderState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    READ = "read", _("Read")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class Reminder(models.Model):
+    """A notification that is sent once: a cadence due, a quarter to plan, a peak coming.
+
+    `period` names what the reminder is about in time (the due date of a cadence, a
+    fiscal quarter such as "FY2026-Q3", a peak such as "2027-golden-week"), so the same
+    reminder can never be created twice however often the scan runs.
+    """
+
+    Kind = ReminderKind
+
+    State = ReminderState
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    distributor = models.ForeignKey(
+        "distributors.Distributor",
+        verbose_name=_("distributor"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        null=True,
+        blank=True,
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    escalated_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("escalated to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="escalated_reminders",
+    )
+    period = models.CharField(_("period"), max_length=40)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.PENDING
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["distributor", "kind", "period"],
+                condition=Q(distributor__isnull=False),
+                name="reminder_once_per_distributor_kind_period",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "period"],
+                condition=Q(distributor__isnull=True),
+                name="reminder_once_per_recipient_kind_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ReminderKind.values), name="reminder_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=ReminderState.values), name="reminder_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="pending") | Q(sent_at__isnull=False),
+                name="reminder_sent_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["recipient", "state"])]
+
+    def __str__(self):
+        subject = self.distributor or self.recipient
+        return f"{self.get_kind_display()} · {subject} · {self.period}"

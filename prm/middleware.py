@@ -1,0 +1,16 @@
+from django.utils import timezone
+
+
+class UserTimezoneMiddleware:
+    """Show times in the zone the user chose (stored times stay in UTC)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.time_zone:
+            timezone.activate(user.time_zone)
+        else:
+            timezone.deactivate()
+        return self.get_response(request)

@@ -1,0 +1,61 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from timezone_field import TimeZoneField
+
+from . import roles
+
+
+class User(AbstractUser):
+    """A person who logs in: our staff, or a distributor's contact with a portal login.
+
+    A distributor user is tied to exactly one distributor through its Contact
+    (`Contact.portal_user`), so the tie cannot point at two distributors.
+    """
+
+    time_zone = TimeZoneField(
+        _("time zone"),
+        default=settings.TIME_ZONE,
+        help_text=_("Dates and times are shown in this zone."),
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        swappable = "AUTH_USER_MODEL"
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @cached_property
+    def role_names(self):
+        return set(self.groups.values_list("name", flat=True))
+
+    def has_role(self, role):
+        return role in self.role_names
+
+    @property
+    def is_account_manager(self):
+        return self.has_role(roles.ACCOUNT_MANAGER)
+
+    @property
+    def is_executive(self):
+        return self.has_role(roles.EXECUTIVE)
+
+    @property
+    def is_distributor_user(self):
+        return self.has_role(roles.DISTRIBUTOR_USER)
+
+    @property
+    def is_staff_member(self):
+        """One of our people (account manager or executive), as opposed to a distributor's."""
+        return self.is_account_manager or self.is_executive
+
+    @cached_property
+    def portal_distributor(self):
+        """The one distributor whose portal this user may see, or None."""
+        if not self.is_distributor_user:
+            return None
+        contact = getattr(self, "portal_contact", None)
+        return contact.distributor if contact is not None else None

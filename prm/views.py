@@ -1,0 +1,30 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from . import selectors
+from .permissions import account_manager_required, staff_member_required
+
+
+@login_required
+def home(request):
+    """Send each role to the page meant for it."""
+    user = request.user
+    if user.is_distributor_user:
+        return redirect("portal:home")
+    if user.is_account_manager:
+        return redirect("my_week")
+    if user.is_executive:
+        return redirect("portfolio")
+    if user.is_superuser:
+        return redirect("admin:index")
+    return render(request, "prm/no_role.html", status=403)
+
+
+@account_manager_required
+def my_week(request):
+    return render(request, "prm/my_week.html", selectors.my_week(request.user))
+
+
+@staff_member_required
+def portfolio(request):
+    return render(request, "prm/portfolio.html", selectors.portfolio_counts())

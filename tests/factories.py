@@ -1,0 +1,167 @@
+import datetime as dt
+
+import factory
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from distributors.models import Contact, Distributor, Feedback, SharedPlan
+from meetings.models import ActionItem, AlignmentMeeting, Reminder, Touchpoint
+from milestones.models import Goal, Milestone, MilestoneEvaluation
+from prm import roles
+from prm.choices import Side
+from prm.models import User
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.django.Password(PASSWORD)
+
+
+def _with_role(name):
+    return factory.PostGeneration(
+        lambda user, create, extracted, **kwargs: user.groups.add(Group.objects.get(name=name))
+    )
+
+
+class AccountManagerFactory(UserFactory):
+    role = _with_role(roles.ACCOUNT_MANAGER)
+
+
+class ExecutiveFactory(UserFactory):
+    role = _with_role(roles.EXECUTIVE)
+
+
+class DistributorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Distributor
+
+    code = factory.Sequence(lambda n: f"dist-{n:04d}")
+    name_en = factory.Sequence(lambda n: f"Partner Trading {n}")
+    name_ja = factory.Sequence(lambda n: f"パートナー商事{n}")
+    name_kana = factory.Sequence(lambda n: f"パートナーショウジ{n}")
+    role = Distributor.Role.PRIMARY_WHOLESALER
+    status = Distributor.Status.ACTIVE
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    distributor = factory.SubFactory(DistributorFactory)
+    name_latin = factory.Sequence(lambda n: f"Taro Yamada {n}")
+    name_kanji = "山田 太郎"
+    name_kana = "やまだ たろう"
+    seniority = Contact.Seniority.MANAGER
+    email = factory.Sequence(lambda n: f"contact{n}@partner.example.jp")
+
+
+class PortalUserFactory(UserFactory):
+    """A distributor user: a contact's portal login, then the role (order matters)."""
+
+    portal_contact = factory.RelatedFactory(ContactFactory, factory_related_name="portal_user")
+    role = _with_role(roles.DISTRIBUTOR_USER)
+
+
+class TouchpointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Touchpoint
+
+    distributor = factory.SubFactory(DistributorFactory)
+    kind = Touchpoint.Kind.SITE_VISIT
+    occurred_on = factory.LazyFunction(timezone.localdate)
+    mood = Touchpoint.Mood.POSITIVE
+
+
+class AlignmentMeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AlignmentMeeting
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Quarterly alignment {n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=3))
+    ends_at = factory.LazyAttribute(lambda m: m.starts_at + dt.timedelta(hours=1, minutes=30))
+
+    @factory.post_generation
+    def distributors(self, create, extracted, **kwargs):
+        self.distributors.set(extracted or [DistributorFactory()])
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionItem
+
+    meeting = factory.SubFactory(AlignmentMeetingFactory)
+    distributor = factory.LazyAttribute(lambda a: a.meeting.distributors.first())
+    description = factory.Sequence(lambda n: f"Send the revised catalogue {n}")
+    owner_side = Side.OURS
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=7))
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Goal
+
+    distributor = factory.SubFactory(DistributorFactory)
+    title = factory.Sequence(lambda n: f"Open Kansai drugstore channel {n}")
+    horizon_start = dt.date(2026, 4, 1)
+    horizon_end = dt.date(2028, 3, 31)
+    owner_ours = factory.SubFactory(AccountManagerFactory)
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    goal = factory.SubFactory(GoalFactory)
+    kind = Milestone.Kind.TRADE_SHOW
+    title = factory.Sequence(lambda n: f"FOODEX booth {n}")
+    target_date = dt.date(2027, 3, 10)
+
+
+class MilestoneEvaluationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MilestoneEvaluation
+
+    milestone = factory.SubFactory(MilestoneFactory)
+    evaluated_on = dt.date(2027, 3, 20)
+    outcome = MilestoneEvaluation.Outcome.ACHIEVED
+    narrative = "Strong interest from Kansai buyers."
+
+
+class FeedbackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Feedback
+
+    distributor = factory.SubFactory(DistributorFactory)
+    kind = Feedback.Kind.MARKET
+    subject = factory.Sequence(lambda n: f"Competitor price move {n}")
+    body = "A competitor cut shelf prices in Osaka drugstores."
+
+
+class SharedPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SharedPlan
+
+    title = factory.Sequence(lambda n: f"2027 market direction {n}")
+    body = "We will focus on the premium segment in Kansai."
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class ReminderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reminder
+
+    kind = Reminder.Kind.TOUCHPOINT_DUE
+    distributor = factory.SubFactory(DistributorFactory)
+    recipient = factory.SubFactory(AccountManagerFactory)
+    period = "2026-12-01"
+    due_on = dt.date(2026, 12, 1)
