@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from prm.choices import Language
@@ -150,6 +152,24 @@ class Distributor(models.Model):
     def __str__(self):
         return f"{self.name_en} / {self.name_ja}" if self.name_ja else self.name_en
 
+    def clean(self):
+        super().clean()
+        upstream = self.upstream if self.upstream_id else None
+        if upstream is None:
+            return
+        if upstream.is_archived and not self.is_archived:
+            raise ValidationError(
+                {"upstream": _("An archived distributor cannot be the upstream of an active one.")}
+            )
+        seen = set()
+        while upstream is not None and upstream.pk not in seen:
+            if self.pk is not None and upstream.pk == self.pk:
+                raise ValidationError(
+                    {"upstream": _("This upstream distributor would make the chain loop.")}
+                )
+            seen.add(upstream.pk)
+            upstream = upstream.upstream
+
     @property
     def is_archived(self):
         return self.archived_at is not None
@@ -206,8 +226,13 @@ class Contact(models.Model):
             models.CheckConstraint(
                 condition=Q(seniority__in=ContactSeniority.values), name="contact_seniority_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(language__in=Language.values), name="contact_language_valid"
+            ),
+            # Case-insensitive: Sato@… and sato@… are the same mailbox.
             models.UniqueConstraint(
-                fields=["distributor", "email"],
+                "distributor",
+                Lower("email"),
                 condition=~Q(email=""),
                 name="contact_email_unique_per_distributor",
             ),
@@ -216,6 +241,13 @@ class Contact(models.Model):
 
     def __str__(self):
         return f"{self.name_latin} ({self.name_kanji})" if self.name_kanji else self.name_latin
+
+    def clean(self):
+        super().clean()
+        if self.portal_user_id and self.portal_user.is_staff_member:
+            raise ValidationError(
+                {"portal_user": _("An account manager or executive cannot be a portal login.")}
+            )
 
     @property
     def is_senior(self):

@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from prm.choices import Side
@@ -84,6 +86,16 @@ class Touchpoint(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.distributor} · {self.occurred_on}"
+
+    def clean(self):
+        super().clean()
+        if self.occurred_on and self.occurred_on > timezone.localdate():
+            raise ValidationError({"occurred_on": _("A touchpoint cannot be in the future.")})
+
+
+def contacts_outside(distributor, contacts):
+    """The contacts that do not belong to `distributor` (checked once M2M data is known)."""
+    return [contact for contact in contacts if contact.distributor_id != distributor.pk]
 
 
 class AlignmentMeetingKind(models.TextChoices):
@@ -189,6 +201,10 @@ class AlignmentMeeting(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=AlignmentMeetingStatus.values), name="meeting_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=AlignmentMeetingLanguage.values),
+                name="meeting_language_valid",
             ),
         ]
         indexes = [models.Index(fields=["status", "starts_at"])]
@@ -331,6 +347,23 @@ class ActionItem(models.Model):
     def __str__(self):
         return self.description
 
+    def clean(self):
+        super().clean()
+        errors = {}
+        if not self.distributor_id:
+            return
+        if self.owner_contact_id and self.owner_contact.distributor_id != self.distributor_id:
+            errors["owner_contact"] = _("The owner must be a contact at this distributor.")
+        if (
+            self.meeting_id
+            and not self.meeting.distributors.filter(pk=self.distributor_id).exists()
+        ):
+            errors["distributor"] = _("The distributor must be one of the meeting's distributors.")
+        elif self.touchpoint_id and self.touchpoint.distributor_id != self.distributor_id:
+            errors["distributor"] = _("The distributor must be the touchpoint's distributor.")
+        if errors:
+            raise ValidationError(errors)
+
 
 class Cadence(models.Model):
     """How often each kind of contact is due with one distributor."""
@@ -373,6 +406,10 @@ class Cadence(models.Model):
                     senior_contact_interval_months__gte=1, senior_contact_interval_months__lte=24
                 ),
                 name="cadence_senior_interval_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_soon_days__gte=1, due_soon_days__lte=90),
+                name="cadence_due_soon_window_range",
             ),
         ]
 
@@ -462,7 +499,7 @@ class Reminder(models.Model):
                 condition=Q(state__in=ReminderState.values), name="reminder_state_valid"
             ),
             models.CheckConstraint(
-                condition=Q(state="pending") | Q(sent_at__isnull=False),
+                condition=~Q(state__in=["sent", "read"]) | Q(sent_at__isnull=False),
                 name="reminder_sent_has_time",
             ),
         ]

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -84,6 +85,14 @@ class Goal(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        owner = self.owner_distributor if self.owner_distributor_id else None
+        if owner is not None and owner.distributor_id != self.distributor_id:
+            raise ValidationError(
+                {"owner_distributor": _("The owner must be a contact at this distributor.")}
+            )
 
     def agreement_state(self):
         sides = {a.side for a in self.agreements.all() if a.version == self.version}

@@ -10,7 +10,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@app.on_configure.connect
+@app.on_after_configure.connect
 def _create_filesystem_broker_folders(sender, **kwargs):
     # kombu's filesystem transport fails on the first send if its folders are missing.
     for folder in (sender.conf.broker_transport_options or {}).values():

@@ -56,10 +56,13 @@ ROLE_PERMISSIONS = {
 def role_conflict(user, adding_roles):
     """Why `user` may not take `adding_roles` in addition to its current ones, or None."""
     roles = set(adding_roles) | set(user.groups.values_list("name", flat=True))
+    has_portal_contact = getattr(user, "portal_contact", None) is not None
+    if has_portal_contact and roles & set(STAFF_ROLES):
+        return _("A distributor's contact cannot be an account manager or an executive.")
     if DISTRIBUTOR_USER in roles:
         if roles & set(STAFF_ROLES):
             return _("A distributor user cannot also be an account manager or an executive.")
-        if getattr(user, "portal_contact", None) is None:
+        if not has_portal_contact:
             return _(
                 "A distributor user must be tied to a distributor: give the user a contact "
                 "at that distributor (Contact › portal user) first."

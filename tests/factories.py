@@ -4,9 +4,18 @@ import factory
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from distributors.models import Contact, Distributor, Feedback, SharedPlan
-from meetings.models import ActionItem, AlignmentMeeting, Reminder, Touchpoint
-from milestones.models import Goal, Milestone, MilestoneEvaluation
+from distributors.models import (
+    Contact,
+    Distributor,
+    Feedback,
+    FeedbackReply,
+    Prefecture,
+    ProductCategory,
+    SharedPlan,
+    SharedPlanAcknowledgement,
+)
+from meetings.models import ActionItem, AgendaItem, AlignmentMeeting, Cadence, Reminder, Touchpoint
+from milestones.models import Goal, GoalAgreement, Milestone, MilestoneEvaluation
 from prm import roles
 from prm.choices import Side
 from prm.models import User
@@ -165,3 +174,69 @@ class ReminderFactory(factory.django.DjangoModelFactory):
     recipient = factory.SubFactory(AccountManagerFactory)
     period = "2026-12-01"
     due_on = dt.date(2026, 12, 1)
+
+
+# Appended for tests/test_model_rules.py: one factory for each remaining model.
+
+
+class PrefectureFactory(factory.django.DjangoModelFactory):
+    """The 47 prefectures are loaded by a migration: this fetches Tokyo by default."""
+
+    class Meta:
+        model = Prefecture
+        django_get_or_create = ("code",)
+
+    code = 13
+    name_en = "Tokyo"
+    name_ja = "東京都"
+    region = "Kanto"
+
+
+class ProductCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProductCategory
+
+    name_en = factory.Sequence(lambda n: f"Frozen desserts {n}")
+    name_ja = "冷凍デザート"
+
+
+class FeedbackReplyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FeedbackReply
+
+    feedback = factory.SubFactory(FeedbackFactory)
+    author = factory.SubFactory(AccountManagerFactory)
+    body = "Thank you, we are looking into Osaka pricing."
+
+
+class SharedPlanAcknowledgementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SharedPlanAcknowledgement
+
+    plan = factory.SubFactory(SharedPlanFactory)
+    user = factory.SubFactory(PortalUserFactory)
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    meeting = factory.SubFactory(AlignmentMeetingFactory)
+    title = factory.Sequence(lambda n: f"Golden Week readiness {n}")
+
+
+class CadenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cadence
+
+    distributor = factory.SubFactory(DistributorFactory)
+
+
+class GoalAgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GoalAgreement
+
+    goal = factory.SubFactory(GoalFactory)
+    version = factory.LazyAttribute(lambda a: a.goal.version)
+    side = Side.OURS
+    accepted_by = factory.SubFactory(AccountManagerFactory)

@@ -106,3 +106,9 @@ def test_role_groups_carry_their_permissions(db):
     assert executive.permissions.filter(codename="view_goal").exists()
     assert not executive.permissions.filter(codename__startswith="change_").exists()
     assert not Group.objects.get(name=roles.DISTRIBUTOR_USER).permissions.exists()
+
+
+def test_a_distributor_contact_cannot_become_staff(db):
+    contact = factories.ContactFactory(portal_user=factories.UserFactory())
+    with pytest.raises(ValidationError), transaction.atomic():
+        contact.portal_user.groups.add(Group.objects.get(name=roles.ACCOUNT_MANAGER))
