@@ -80,7 +80,9 @@ TEMPLATES = [
 
 DATABASES = {
     # An empty DATABASE_URL means the default too.
-    "default": env.db_url_config(env("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": env.db_url_config(
+        env("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+    ),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat share the file in `make run`: wait for locks instead of failing,

@@ -35,7 +35,11 @@ class Process:
         self.log_path = log_path
         self._log = open(log_path, "wb")
         self.popen = subprocess.Popen(
-            args, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            args,
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
 
@@ -65,10 +69,25 @@ class Process:
 
 def celery_worker(env, log_path, queue):
     return Process(
-        [sys.executable, "-m", "celery", "-A", "prm", "worker", "--pool", "solo",
-         "--loglevel", "INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
-         "--queues", queue],
-        env, log_path,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "prm",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--queues",
+            queue,
+        ],
+        env,
+        log_path,
     )
 
 

@@ -6,7 +6,10 @@ from playwright.sync_api import expect
 from tests import factories
 from tests.factories import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def log_in(page, live_server, user):
@@ -23,8 +26,9 @@ def nav_links(page):
 
 def test_account_manager_sees_my_week(page, live_server):
     manager = factories.AccountManagerFactory()
-    factories.DistributorFactory(account_manager=manager, name_en="Sakura Trading",
-                                 name_ja="桜商事")
+    factories.DistributorFactory(
+        account_manager=manager, name_en="Sakura Trading", name_ja="桜商事"
+    )
     log_in(page, live_server, manager)
     expect(page.get_by_role("heading", name="My week")).to_be_visible()
     expect(page.get_by_role("cell", name="Sakura Trading / 桜商事")).to_be_visible()

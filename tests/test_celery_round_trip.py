@@ -15,7 +15,10 @@ from meetings.tasks import deliver_reminder
 from tests import factories
 from tests.processes import celery_worker, database_url_of_test_db, project_env, wait_until
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.services,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 REDIS_URL = settings.REDIS_URL or "redis://127.0.0.1:6379/0"
 
