@@ -28,6 +28,7 @@ run: install
 # The suite uses DATABASE_URL and REDIS_URL when set (CI sets both), SQLite otherwise.
 test: install
 	@test -x /usr/bin/chromium || { echo "Chromium is missing: run 'bash .ci/run' once, or 'apt-get install -y chromium'."; exit 1; }
+	$(BIN)/ruff check .
 	SECRET_KEY=test-only-not-secret $(BIN)/python manage.py collectstatic --noinput -v0
 	SECRET_KEY=test-only-not-secret $(BIN)/python -m pytest
 

@@ -1,4 +1,7 @@
+import importlib
+
 import pytest
+from django.apps import apps
 
 from tests import factories
 
@@ -21,6 +24,12 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    # Real hashing costs a quarter of a second per user; the tests check roles, not hashes.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def account_manager(db):
     return factories.AccountManagerFactory()
@@ -39,3 +48,15 @@ def distributor(db, account_manager):
 @pytest.fixture
 def partner_user(db, distributor):
     return factories.PortalUserFactory(portal_contact__distributor=distributor)
+
+
+@pytest.fixture
+def committed_db(transactional_db):
+    """Committed writes, for a live server or a worker process, with the reference data.
+
+    The flush after each transactional test also removes what data migrations loaded
+    (roles, prefectures). Django's serialized rollback would restore it, but not in the
+    context in which Playwright's sync API runs the test, so it is loaded again here.
+    """
+    importlib.import_module("prm.migrations.0002_roles").create_roles(apps, None)
+    importlib.import_module("distributors.migrations.0003_prefectures").load(apps, None)

@@ -17,7 +17,7 @@ from tests.processes import celery_worker, database_url_of_test_db, project_env,
 
 pytestmark = [
     pytest.mark.services,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("committed_db"),
 ]
 
 REDIS_URL = settings.REDIS_URL or "redis://127.0.0.1:6379/0"
@@ -68,6 +68,7 @@ def test_round_trip_through_the_embedded_filesystem_broker(tmp_path):
         "data_folder_in": str(folder / "queue"),
         "data_folder_out": str(folder / "queue"),
         "processed_folder": str(folder / "processed"),
+        "control_folder": str(folder / "control"),
     }
     for path in options.values():
         (tmp_path / path).mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,104 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from distributors.admin import distributor_search_fields
+
+from .models import Goal, GoalAgreement, Milestone, MilestoneEvaluation
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    fields = ("kind", "title", "target_date", "status")
+    show_change_link = True
+    extra = 0
+
+
+class GoalAgreementInline(admin.TabularInline):
+    model = GoalAgreement
+    fields = ("version", "side", "accepted_by", "accepted_at", "comment")
+    readonly_fields = ("accepted_at",)
+    autocomplete_fields = ("accepted_by",)
+    extra = 0
+
+
+@admin.register(Goal)
+class GoalAdmin(admin.ModelAdmin):
+    list_display = (
+        "title",
+        "distributor",
+        "owner_ours",
+        "horizon_start",
+        "horizon_end",
+        "status",
+        "version",
+        "agreement",
+    )
+    list_select_related = ("distributor", "owner_ours")
+    list_filter = ("status", "horizon_end")
+    date_hierarchy = "horizon_end"
+    search_fields = ("title", "description", *distributor_search_fields())
+    autocomplete_fields = ("distributor", "owner_ours", "owner_distributor")
+    readonly_fields = ("created_at", "updated_at")
+    inlines = [MilestoneInline, GoalAgreementInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("agreements")
+
+    @admin.display(description=_("agreement"))
+    def agreement(self, goal):
+        return goal.agreement_state().label
+
+
+@admin.register(GoalAgreement)
+class GoalAgreementAdmin(admin.ModelAdmin):
+    list_display = ("goal", "version", "side", "accepted_by", "accepted_at")
+    list_select_related = ("goal", "accepted_by")
+    list_filter = ("side",)
+    date_hierarchy = "accepted_at"
+    search_fields = ("goal__title", "comment", *distributor_search_fields("goal__distributor"))
+    autocomplete_fields = ("goal", "accepted_by")
+
+
+class MilestoneEvaluationInline(admin.StackedInline):
+    model = MilestoneEvaluation
+    fields = (
+        "evaluated_on",
+        "outcome",
+        "narrative",
+        "learning",
+        "next_step",
+        "staff_participants",
+        "contact_participants",
+        "shared_with_distributor",
+        "created_by",
+    )
+    autocomplete_fields = ("staff_participants", "contact_participants", "created_by")
+    extra = 0
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ("title", "goal", "goal__distributor", "kind", "target_date", "status")
+    list_select_related = ("goal__distributor",)
+    list_filter = ("kind", "status", "target_date")
+    date_hierarchy = "target_date"
+    search_fields = ("title", "goal__title", *distributor_search_fields("goal__distributor"))
+    autocomplete_fields = ("goal",)
+    readonly_fields = ("created_at", "updated_at")
+    inlines = [MilestoneEvaluationInline]
+
+
+@admin.register(MilestoneEvaluation)
+class MilestoneEvaluationAdmin(admin.ModelAdmin):
+    list_display = ("milestone", "evaluated_on", "outcome", "shared_with_distributor", "created_by")
+    list_select_related = ("milestone", "created_by")
+    list_filter = ("outcome", "shared_with_distributor", "evaluated_on")
+    date_hierarchy = "evaluated_on"
+    search_fields = (
+        "milestone__title",
+        "narrative",
+        "learning",
+        *distributor_search_fields("milestone__goal__distributor"),
+    )
+    autocomplete_fields = ("milestone", "staff_participants", "contact_participants", "created_by")
+    readonly_fields = ("created_at",)
