@@ -56,15 +56,30 @@ class Process:
             time.sleep(0.2)
         return text in self.output()
 
-    def stop(self):
-        if self.popen.poll() is None:
-            os.killpg(self.popen.pid, signal.SIGTERM)
-            try:
-                self.popen.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.popen.pid, signal.SIGKILL)
-                self.popen.wait()
+    def stop(self, timeout=30):
+        """SIGTERM the whole group, wait until every process in it is gone, then SIGKILL."""
+        group = self.popen.pid
+        _signal_group(group, signal.SIGTERM)
+        if not wait_until(lambda: not _group_alive(group, self.popen), timeout):
+            _signal_group(group, signal.SIGKILL)
+            wait_until(lambda: not _group_alive(group, self.popen), 10)
         self._log.close()
+
+
+def _signal_group(group, sig):
+    try:
+        os.killpg(group, sig)
+    except ProcessLookupError:
+        pass
+
+
+def _group_alive(group, popen):
+    popen.poll()  # reap the leader, or the group looks alive through its zombie
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def celery_worker(env, log_path, queue):
