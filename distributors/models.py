@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from prm.choices import Language
@@ -170,6 +171,9 @@ class Distributor(models.Model):
             seen.add(upstream.pk)
             upstream = upstream.upstream
 
+    def get_absolute_url(self):
+        return reverse("distributors:detail", args=[self.pk])
+
     @property
     def is_archived(self):
         return self.archived_at is not None
@@ -249,6 +253,13 @@ class Contact(models.Model):
                 {"portal_user": _("An account manager or executive cannot be a portal login.")}
             )
 
+    def get_absolute_url(self):
+        return reverse("distributors:detail", args=[self.distributor_id]) + f"#contact-{self.pk}"
+
+    @property
+    def is_archived(self):
+        return self.archived_at is not None
+
     @property
     def is_senior(self):
         return self.seniority == self.Seniority.EXECUTIVE
@@ -318,6 +329,9 @@ class Feedback(models.Model):
 
     def __str__(self):
         return self.subject
+
+    def get_absolute_url(self):
+        return reverse("distributors:feedback_detail", args=[self.pk])
 
 
 class FeedbackReply(models.Model):

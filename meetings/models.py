@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from prm.choices import Side
@@ -86,6 +87,9 @@ class Touchpoint(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.distributor} · {self.occurred_on}"
+
+    def get_absolute_url(self):
+        return reverse("meetings:touchpoint_detail", args=[self.pk])
 
     def clean(self):
         super().clean()
@@ -211,6 +215,9 @@ class AlignmentMeeting(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("meetings:meeting_detail", args=[self.pk])
 
 
 class AgendaItemStatus(models.TextChoices):

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from prm.choices import Side
@@ -85,6 +86,9 @@ class Goal(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("milestones:goal_detail", args=[self.pk])
 
     def clean(self):
         super().clean()
@@ -194,6 +198,9 @@ class Milestone(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return self.goal.get_absolute_url() + f"#milestone-{self.pk}"
 
 
 class MilestoneEvaluationOutcome(models.TextChoices):
