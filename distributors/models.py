@@ -153,6 +153,9 @@ class Distributor(models.Model):
     def __str__(self):
         return f"{self.name_en} / {self.name_ja}" if self.name_ja else self.name_en
 
+    def get_absolute_url(self):
+        return reverse("distributors:detail", args=[self.pk])
+
     def clean(self):
         super().clean()
         upstream = self.upstream if self.upstream_id else None
@@ -170,9 +173,6 @@ class Distributor(models.Model):
                 )
             seen.add(upstream.pk)
             upstream = upstream.upstream
-
-    def get_absolute_url(self):
-        return reverse("distributors:detail", args=[self.pk])
 
     @property
     def is_archived(self):
@@ -246,15 +246,15 @@ class Contact(models.Model):
     def __str__(self):
         return f"{self.name_latin} ({self.name_kanji})" if self.name_kanji else self.name_latin
 
+    def get_absolute_url(self):
+        return reverse("distributors:detail", args=[self.distributor_id]) + f"#contact-{self.pk}"
+
     def clean(self):
         super().clean()
         if self.portal_user_id and self.portal_user.is_staff_member:
             raise ValidationError(
                 {"portal_user": _("An account manager or executive cannot be a portal login.")}
             )
-
-    def get_absolute_url(self):
-        return reverse("distributors:detail", args=[self.distributor_id]) + f"#contact-{self.pk}"
 
     @property
     def is_archived(self):
