@@ -5,6 +5,7 @@ kombu's filesystem broker), so `make run` needs no server; CI and production set
 DATABASE_URL and REDIS_URL to real PostgreSQL and Redis.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -92,8 +93,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL;",
     }
-    # A file, not memory, so that a Celery worker started by the tests sees the test data.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+    # A file, not memory, so that a Celery worker started by the tests sees the test data;
+    # one per test run, so that two runs in one checkout do not share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
