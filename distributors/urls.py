@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import feedback_urls, views
 
 app_name = "distributors"
-urlpatterns = []
+urlpatterns = [
+    path("distributors/", views.distributor_list, name="list"),
+    path("distributors/new/", views.distributor_create, name="create"),
+    path("distributors/<int:pk>/", views.distributor_detail, name="detail"),
+    path("distributors/<int:pk>/edit/", views.distributor_edit, name="edit"),
+    path("distributors/<int:pk>/archive/", views.distributor_archive, name="archive"),
+    path("distributors/<int:pk>/restore/", views.distributor_restore, name="restore"),
+    path("distributors/<int:pk>/timeline/", views.distributor_timeline, name="timeline"),
+    path("distributors/<int:pk>/contacts/new/", views.contact_create, name="contact_create"),
+    path("contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),
+    path("contacts/<int:pk>/archive/", views.contact_archive, name="contact_archive"),
+    path("contacts/<int:pk>/restore/", views.contact_restore, name="contact_restore"),
+]
+urlpatterns += feedback_urls.urlpatterns

@@ -6,6 +6,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from meetings.cadences import (
+    CadenceKind,
+    CadenceState,
+    CadenceStatus,
+    Interval,
+    default_cadence_for,
+)
 from prm.choices import Side
 
 
@@ -373,7 +380,19 @@ class ActionItem(models.Model):
 
 
 class Cadence(models.Model):
-    """How often each kind of contact is due with one distributor."""
+    """How often each kind of contact is due with one distributor, and where each stands.
+
+    See meetings/cadences.py for the kinds of contact and what counts for each.
+    """
+
+    DEFAULT_HELP = _("Empty: the default for the distributor's role and status.")
+
+    # Each kind of contact: the field holding its interval, and that interval's unit.
+    INTERVAL_FIELDS = {
+        CadenceKind.ALIGNMENT: ("alignment_interval_months", "months"),
+        CadenceKind.TOUCHPOINT: ("touchpoint_interval_weeks", "weeks"),
+        CadenceKind.SENIOR_CONTACT: ("senior_contact_interval_months", "months"),
+    }
 
     distributor = models.OneToOneField(
         "distributors.Distributor",
@@ -381,14 +400,16 @@ class Cadence(models.Model):
         on_delete=models.CASCADE,
         related_name="cadence",
     )
+    # An empty interval follows default_cadence_for(), so it changes with the distributor's
+    # status and role (a pilot that becomes active goes from two-monthly to quarterly).
     alignment_interval_months = models.PositiveSmallIntegerField(
-        _("alignment meeting every (months)"), default=3
+        _("alignment meeting every (months)"), null=True, blank=True, help_text=DEFAULT_HELP
     )
     touchpoint_interval_weeks = models.PositiveSmallIntegerField(
-        _("informal touchpoint every (weeks)"), default=6
+        _("informal touchpoint every (weeks)"), null=True, blank=True, help_text=DEFAULT_HELP
     )
     senior_contact_interval_months = models.PositiveSmallIntegerField(
-        _("senior-level contact every (months)"), default=6
+        _("senior-level contact every (months)"), null=True, blank=True, help_text=DEFAULT_HELP
     )
     due_soon_days = models.PositiveSmallIntegerField(
         _("“due soon” window (days)"),
@@ -422,6 +443,51 @@ class Cadence(models.Model):
 
     def __str__(self):
         return _("Cadence of %(distributor)s") % {"distributor": self.distributor}
+
+    @classmethod
+    def for_distributor(cls, distributor):
+        """The distributor's row, or an unsaved one that follows the defaults throughout.
+
+        No query when the row was fetched with the distributor (select_related("cadence"),
+        as `with_cadence_dates` does). Django caches an unsaved one as distributor.cadence.
+        """
+        try:
+            return distributor.cadence
+        except cls.DoesNotExist:
+            return cls(distributor=distributor)
+
+    def interval(self, kind):
+        """The interval between two contacts of `kind`: this row's, or the default."""
+        field, unit = self.INTERVAL_FIELDS[kind]
+        count = getattr(self, field)
+        if count is None:
+            count = default_cadence_for(self.distributor)[field]
+        return Interval(count, unit)
+
+    def state(self, kind, *, last_event_on, since, today):
+        """Where contact of `kind` stands on `today`, given its last qualifying event.
+
+        `since` (the day the distributor was added) counts while there has been no event.
+        The due day itself is still "due soon": overdue starts the day after.
+        """
+        interval = self.interval(kind)
+        counted_from = last_event_on or since
+        due_on = interval.after(counted_from)
+        if today > due_on:
+            status = CadenceStatus.OVERDUE
+        elif (due_on - today).days <= self.due_soon_days:
+            status = CadenceStatus.DUE_SOON
+        else:
+            status = CadenceStatus.ON_TRACK
+        return CadenceState(
+            kind=kind,
+            status=status,
+            due_on=due_on,
+            last_event_on=last_event_on,
+            counted_from=counted_from,
+            interval=interval,
+            as_of=today,
+        )
 
 
 class ReminderKind(models.TextChoices):

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from distributors.admin import distributor_search_fields
 
-from .models import Goal, GoalAgreement, Milestone, MilestoneEvaluation
+from .models import Goal, GoalAgreement, GoalVersion, Milestone, MilestoneEvaluation
 
 
 class MilestoneInline(admin.TabularInline):
@@ -19,6 +19,22 @@ class GoalAgreementInline(admin.TabularInline):
     readonly_fields = ("accepted_at",)
     autocomplete_fields = ("accepted_by",)
     extra = 0
+
+
+class GoalVersionInline(admin.TabularInline):
+    """The history of what the goal said: written by the app, never edited."""
+
+    model = GoalVersion
+    fields = ("version", "title", "horizon_start", "horizon_end", "created_by", "created_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Goal)
@@ -39,7 +55,7 @@ class GoalAdmin(admin.ModelAdmin):
     search_fields = ("title", "description", *distributor_search_fields())
     autocomplete_fields = ("distributor", "owner_ours", "owner_distributor")
     readonly_fields = ("created_at", "updated_at")
-    inlines = [MilestoneInline, GoalAgreementInline]
+    inlines = [MilestoneInline, GoalAgreementInline, GoalVersionInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("agreements")
@@ -70,9 +86,10 @@ class MilestoneEvaluationInline(admin.StackedInline):
         "staff_participants",
         "contact_participants",
         "shared_with_distributor",
+        "meeting",
         "created_by",
     )
-    autocomplete_fields = ("staff_participants", "contact_participants", "created_by")
+    autocomplete_fields = ("staff_participants", "contact_participants", "meeting", "created_by")
     extra = 0
 
 
@@ -100,5 +117,11 @@ class MilestoneEvaluationAdmin(admin.ModelAdmin):
         "learning",
         *distributor_search_fields("milestone__goal__distributor"),
     )
-    autocomplete_fields = ("milestone", "staff_participants", "contact_participants", "created_by")
+    autocomplete_fields = (
+        "milestone",
+        "staff_participants",
+        "contact_participants",
+        "meeting",
+        "created_by",
+    )
     readonly_fields = ("created_at",)

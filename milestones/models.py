@@ -146,6 +146,71 @@ class GoalAgreement(models.Model):
         return f"{self.goal} v{self.version} · {self.get_side_display()}"
 
 
+class GoalVersion(models.Model):
+    """What one version of a goal said, kept so that its history stays visible."""
+
+    # The fields that state the goal: changing one of them after either side accepted the
+    # goal makes a new version, which both sides must accept again.
+    STATED_FIELDS = (
+        "title",
+        "description",
+        "rationale",
+        "measure",
+        "horizon_start",
+        "horizon_end",
+        "owner_ours",
+        "owner_distributor",
+    )
+
+    goal = models.ForeignKey(
+        Goal, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="versions"
+    )
+    version = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("goal"), max_length=200)
+    description = models.TextField(_("what"), blank=True)
+    rationale = models.TextField(_("why"), blank=True)
+    measure = models.TextField(_("measure"), blank=True)
+    horizon_start = models.DateField(_("horizon from"))
+    horizon_end = models.DateField(_("horizon until"))
+    # History must not stop a person from being removed: the snapshot keeps an empty owner.
+    owner_ours = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner on our side"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    owner_distributor = models.ForeignKey(
+        "distributors.Contact",
+        verbose_name=_("owner on the distributor's side"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["goal", "-version"]
+        verbose_name = _("goal version")
+        verbose_name_plural = _("goal versions")
+        constraints = [
+            models.UniqueConstraint(fields=["goal", "version"], name="goal_version_snapshot_once")
+        ]
+
+    def __str__(self):
+        return f"{self.title} v{self.version}"
+
+
 class MilestoneKind(models.TextChoices):
     TRADE_SHOW = "trade_show", _("Trade show")
     NEW_RETAIL_DOORS = "new_retail_doors", _("New retail doors")
@@ -239,6 +304,14 @@ class MilestoneEvaluation(models.Model):
         related_name="milestone_evaluations",
     )
     shared_with_distributor = models.BooleanField(_("shared with the distributor"), default=True)
+    meeting = models.ForeignKey(
+        "meetings.AlignmentMeeting",
+        verbose_name=_("made in the meeting"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="milestone_evaluations",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -261,3 +334,14 @@ class MilestoneEvaluation(models.Model):
 
     def __str__(self):
         return f"{self.milestone} · {self.get_outcome_display()} · {self.evaluated_on}"
+
+    def clean(self):
+        super().clean()
+        if (
+            self.meeting_id
+            and self.milestone_id
+            and not self.meeting.distributors.filter(pk=self.milestone.goal.distributor_id).exists()
+        ):
+            raise ValidationError(
+                {"meeting": _("The meeting must be one with this goal's distributor.")}
+            )

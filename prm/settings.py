@@ -160,6 +160,19 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
+# The Japanese business calendar (prm/japan_calendar.py). A fiscal year is named after the
+# calendar year it starts in. Peak windows are (key, label, (month, day), (month, day)),
+# both days included; an end before the start crosses the new year. The key names the
+# peak in reminder periods, so it never changes once reminders exist.
+PRM_FISCAL_YEAR_START_MONTH = env.int("PRM_FISCAL_YEAR_START_MONTH", default=4)
+PRM_PEAK_WINDOWS = [
+    ("golden-week", _("Golden Week"), (4, 29), (5, 6)),
+    ("obon", _("Obon"), (8, 11), (8, 16)),
+    ("year-end", _("Year-end and New Year"), (12, 28), (1, 4)),
+]
+# Agree inventory and shipping plans with logistics and wholesale partners this long before.
+PRM_SEASONAL_PEAK_LEAD_DAYS = env.int("PRM_SEASONAL_PEAK_LEAD_DAYS", default=90)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

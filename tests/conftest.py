@@ -14,6 +14,17 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def plain_static_files_for_the_live_server(request, settings):
+    # The live server finds static files through the finders, which know the files by
+    # their plain names, not by the hashed names of the production manifest.
+    if "live_server" in request.fixturenames:
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     # Debian's Chromium; Playwright's own browser download cannot work on this network.

@@ -15,7 +15,7 @@ from distributors.models import (
     SharedPlanAcknowledgement,
 )
 from meetings.models import ActionItem, AgendaItem, AlignmentMeeting, Cadence, Reminder, Touchpoint
-from milestones.models import Goal, GoalAgreement, Milestone, MilestoneEvaluation
+from milestones.models import Goal, GoalAgreement, GoalVersion, Milestone, MilestoneEvaluation
 from prm import roles
 from prm.choices import Side
 from prm.models import User
@@ -240,3 +240,17 @@ class GoalAgreementFactory(factory.django.DjangoModelFactory):
     version = factory.LazyAttribute(lambda a: a.goal.version)
     side = Side.OURS
     accepted_by = factory.SubFactory(AccountManagerFactory)
+
+
+class GoalVersionFactory(factory.django.DjangoModelFactory):
+    """The snapshot of what a goal says now (services.do_create_goal makes version 1)."""
+
+    class Meta:
+        model = GoalVersion
+
+    goal = factory.SubFactory(GoalFactory)
+    version = factory.LazyAttribute(lambda v: v.goal.version)
+    title = factory.LazyAttribute(lambda v: v.goal.title)
+    horizon_start = factory.LazyAttribute(lambda v: v.goal.horizon_start)
+    horizon_end = factory.LazyAttribute(lambda v: v.goal.horizon_end)
+    owner_ours = factory.LazyAttribute(lambda v: v.goal.owner_ours)

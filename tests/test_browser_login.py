@@ -31,14 +31,16 @@ def test_account_manager_sees_my_week(page, live_server):
     )
     log_in(page, live_server, manager)
     expect(page.get_by_role("heading", name="My week")).to_be_visible()
-    expect(page.get_by_role("cell", name="Sakura Trading / 桜商事")).to_be_visible()
-    expect(nav_links(page)).to_have_text(["PRM", "My week", "Portfolio"])
+    expect(page.get_by_role("link", name="Sakura Trading / 桜商事")).to_be_visible()
+    expect(nav_links(page)).to_have_text(
+        ["PRM", "My week", "Distributors", "Feedback", "Portfolio"]
+    )
 
 
 def test_executive_sees_the_portfolio(page, live_server):
     log_in(page, live_server, factories.ExecutiveFactory())
     expect(page.get_by_role("heading", name="Partner portfolio")).to_be_visible()
-    expect(nav_links(page)).to_have_text(["PRM", "Portfolio"])
+    expect(nav_links(page)).to_have_text(["PRM", "Distributors", "Feedback", "Portfolio"])
 
 
 def test_partner_sees_only_the_portal(page, live_server):

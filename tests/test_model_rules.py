@@ -323,6 +323,15 @@ def test_goal_version_accepted_once_per_side():
     GoalAgreement.objects.create(goal=goal, version=2, side=Side.OURS)
 
 
+@covers("goal_version_snapshot_once")
+def test_goal_version_is_recorded_once():
+    snapshot = factories.GoalVersionFactory()
+    with violates("goal_version_snapshot_once"):
+        factories.GoalVersionFactory(goal=snapshot.goal)
+    factories.GoalVersionFactory(goal=snapshot.goal, version=2)
+    factories.GoalVersionFactory()  # version 1 of another goal
+
+
 def test_every_constraint_has_a_test():
     constraints = {
         constraint.name
@@ -435,6 +444,16 @@ def test_goal_owner_contact_belongs_to_the_goal_distributor(account_manager):
     assert clean_errors(goal) == {}
 
 
+def test_evaluation_meeting_is_one_with_the_goal_distributor(account_manager):
+    evaluation = factories.MilestoneEvaluationFactory(created_by=account_manager)
+    evaluation.meeting = factories.AlignmentMeetingFactory()  # with another distributor
+    assert list(clean_errors(evaluation)) == ["meeting"]
+    evaluation.meeting = factories.AlignmentMeetingFactory(
+        distributors=[factories.DistributorFactory(), evaluation.milestone.goal.distributor]
+    )
+    assert clean_errors(evaluation) == {}
+
+
 def test_contact_portal_login_is_not_a_staff_member(account_manager, executive):
     contact = factories.ContactFactory.build(distributor=factories.DistributorFactory())
     for staff in (account_manager, executive):
@@ -502,6 +521,7 @@ STR_BUILDERS = {
     "meetings.Reminder": factories.ReminderFactory,
     "milestones.Goal": factories.GoalFactory,
     "milestones.GoalAgreement": factories.GoalAgreementFactory,
+    "milestones.GoalVersion": factories.GoalVersionFactory,
     "milestones.Milestone": factories.MilestoneFactory,
     "milestones.MilestoneEvaluation": factories.MilestoneEvaluationFactory,
 }

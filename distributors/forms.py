@@ -1,0 +1,217 @@
+from crispy_forms.bootstrap import InlineCheckboxes
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout, Submit
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from prm import roles
+from prm.forms import HTTPS_URL_FIELDS
+from prm.models import User
+
+from .models import Contact, Distributor, Prefecture
+from .selectors import ArchivedFilter, Scope, Sort, TimelineKind
+
+
+def _https_formfield(db_field, **kwargs):
+    return db_field.formfield(**{**HTTPS_URL_FIELDS.get(type(db_field), {}), **kwargs})
+
+
+def _people(role, current_pk):
+    """Users with `role`, and whoever is chosen now even if they no longer have it, so that
+    an old assignment does not block saving an unrelated change."""
+    return (
+        User.objects.filter(Q(groups__name=role) | Q(pk=current_pk))
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+class DistributorFilterForm(forms.Form):
+    """The list's search and filters, sent with GET; every field is optional."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        help_text=_("English, Japanese or kana name, or partner code."),
+    )
+    scope = forms.ChoiceField(choices=Scope.choices, required=False, widget=forms.HiddenInput)
+    status = forms.ChoiceField(
+        label=_("Lifecycle status"),
+        choices=[("", _("Any status")), *Distributor.Status.choices],
+        required=False,
+    )
+    role = forms.ChoiceField(
+        label=_("Role in the network"),
+        choices=[("", _("Any role")), *Distributor.Role.choices],
+        required=False,
+    )
+    prefecture = forms.ModelChoiceField(
+        label=_("Prefecture"),
+        queryset=Prefecture.objects.all(),
+        required=False,
+        empty_label=_("Any prefecture"),
+    )
+    account_manager = forms.ModelChoiceField(
+        label=_("Account manager"),
+        queryset=_people(roles.ACCOUNT_MANAGER, None),
+        required=False,
+        empty_label=_("Anyone"),
+    )
+    quiet_days = forms.IntegerField(
+        label=_("No touchpoint in the last (days)"),
+        min_value=1,
+        max_value=3650,
+        required=False,
+    )
+    archived = forms.ChoiceField(
+        label=_("Archived"), choices=ArchivedFilter.choices, required=False
+    )
+    sort = forms.ChoiceField(label=_("Sort by"), choices=Sort.choices, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for field in self.visible_fields():
+            widget = field.field.widget
+            widget.attrs["class"] = (
+                "form-select" if widget.input_type == "select" else "form-control"
+            )
+
+    def clean_scope(self):
+        # Account managers start from their own portfolio; executives from everything.
+        default = Scope.MINE if self.user.is_account_manager else Scope.ALL
+        return self.cleaned_data["scope"] or default
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # Asking for someone's portfolio means looking beyond one's own.
+        if cleaned_data.get("account_manager"):
+            cleaned_data["scope"] = Scope.ALL
+        return cleaned_data
+
+
+class TimelineFilterForm(forms.Form):
+    kind = forms.MultipleChoiceField(
+        label=_("Show only"),
+        choices=TimelineKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    page = forms.IntegerField(min_value=1, required=False)
+
+
+class DistributorForm(forms.ModelForm):
+    class Meta:
+        model = Distributor
+        formfield_callback = _https_formfield
+        fields = [
+            "code",
+            "name_en",
+            "name_ja",
+            "name_kana",
+            "role",
+            "status",
+            "upstream",
+            "prefectures",
+            "product_categories",
+            "account_manager",
+            "executive_sponsor",
+            "website",
+            "address",
+            "notes",
+        ]
+        widgets = {
+            "name_ja": forms.TextInput(attrs={"lang": "ja"}),
+            "name_kana": forms.TextInput(attrs={"lang": "ja"}),
+            "prefectures": forms.CheckboxSelectMultiple,
+            "product_categories": forms.CheckboxSelectMultiple,
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        # Active partners, and the current upstream even if it was archived since, so that the
+        # model's rule can say why it no longer fits.
+        self.fields["upstream"].queryset = Distributor.objects.filter(
+            Q(archived_at__isnull=True) | Q(pk=instance.upstream_id)
+        ).exclude(pk=instance.pk)
+        self.fields["account_manager"].queryset = _people(
+            roles.ACCOUNT_MANAGER, instance.account_manager_id
+        )
+        self.fields["executive_sponsor"].queryset = _people(
+            roles.EXECUTIVE, instance.executive_sponsor_id
+        )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset(_("Names"), "code", "name_en", "name_ja", "name_kana"),
+            Fieldset(_("Place in the network"), "role", "status", "upstream"),
+            Fieldset(
+                _("Coverage"),
+                InlineCheckboxes("prefectures"),
+                InlineCheckboxes("product_categories"),
+            ),
+            Fieldset(_("Our side"), "account_manager", "executive_sponsor"),
+            Fieldset(_("Details"), "website", "address", "notes"),
+            Submit("save", _("Save distributor")),
+        )
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = [
+            "name_latin",
+            "name_kanji",
+            "name_kana",
+            "title",
+            "seniority",
+            "language",
+            "email",
+            "phone",
+            "portal_user",
+        ]
+        widgets = {
+            "name_kanji": forms.TextInput(attrs={"lang": "ja"}),
+            "name_kana": forms.TextInput(attrs={"lang": "ja"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A portal login is a user of no staff role that no other contact holds.
+        self.fields["portal_user"].queryset = (
+            User.objects.exclude(groups__name__in=roles.STAFF_ROLES)
+            .filter(Q(portal_contact__isnull=True) | Q(portal_contact=self.instance.pk))
+            .order_by("username")
+        )
+        self.fields["portal_user"].help_text = _(
+            "Lets this contact sign in to the partner portal. Administrators create logins."
+        )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset(_("Name"), "name_latin", "name_kanji", "name_kana", "title"),
+            Fieldset(_("Role and language"), "seniority", "language"),
+            Fieldset(_("Reaching them"), "email", "phone"),
+            Fieldset(_("Partner portal"), "portal_user"),
+            Submit("save", _("Save contact")),
+        )
+
+    def clean_email(self):
+        # The database refuses the same address twice at one distributor (any letter case);
+        # say so next to the field instead of failing on save.
+        email = self.cleaned_data["email"]
+        if (
+            email
+            and Contact.objects.filter(
+                distributor=self.instance.distributor_id, email__iexact=email
+            )
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            raise forms.ValidationError(
+                _("Another contact at this distributor has this e-mail address.")
+            )
+        return email

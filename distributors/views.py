@@ -1,0 +1,177 @@
+"""The distributor pages of the account managers' workspace."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from prm.permissions import account_manager_required, staff_member_required
+
+from . import selectors, services
+from .forms import ContactForm, DistributorFilterForm, DistributorForm, TimelineFilterForm
+from .models import Contact, Distributor
+
+LIST_PAGE_SIZE = 25
+
+
+@staff_member_required
+def distributor_list(request):
+    form = DistributorFilterForm(request.GET, user=request.user)
+    form.is_valid()  # Filter by the fields that are valid; the others show their error.
+    distributors = selectors.search_distributors(request.user, **form.cleaned_data)
+    page = Paginator(distributors, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "distributors/list.html",
+        {
+            "form": form,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number),
+            "scope": form.cleaned_data.get("scope"),
+        },
+    )
+
+
+def _timeline_context(request, distributor):
+    form = TimelineFilterForm(request.GET)
+    form.is_valid()
+    timeline = selectors.distributor_timeline(
+        distributor, form.cleaned_data.get("kind", ()), form.cleaned_data.get("page") or 1
+    )
+    return {"timeline": timeline, "timeline_form": form}
+
+
+@staff_member_required
+def distributor_detail(request, pk):
+    distributor = get_object_or_404(selectors.distributor_profiles(), pk=pk)
+    return render(
+        request,
+        "distributors/detail.html",
+        {
+            "distributor": distributor,
+            "goals": selectors.goals_with_progress(distributor),
+            **selectors.contacts_by_seniority(distributor),
+            **_timeline_context(request, distributor),
+        },
+    )
+
+
+@staff_member_required
+def distributor_timeline(request, pk):
+    """The timeline alone: a fragment for htmx paging, or a page of its own without JS."""
+    distributor = get_object_or_404(Distributor, pk=pk)
+    # A history restore asks for the whole page, though it comes from htmx too.
+    fragment = "HX-Request" in request.headers and (
+        "HX-History-Restore-Request" not in request.headers
+    )
+    response = render(
+        request,
+        "distributors/_timeline.html" if fragment else "distributors/timeline.html",
+        {"distributor": distributor, **_timeline_context(request, distributor)},
+    )
+    # The same address answers a fragment or a page: caches must tell them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@account_manager_required
+def distributor_create(request):
+    form = DistributorForm(
+        request.POST if request.method == "POST" else None,
+        initial={"account_manager": request.user},
+    )
+    if form.is_valid():
+        distributor = services.do_create_distributor(**form.cleaned_data)
+        messages.success(request, _("Distributor “%(name)s” created.") % {"name": distributor})
+        return redirect(distributor)
+    return render(request, "distributors/distributor_form.html", {"form": form})
+
+
+@account_manager_required
+def distributor_edit(request, pk):
+    distributor = get_object_or_404(Distributor, pk=pk)
+    form = DistributorForm(request.POST if request.method == "POST" else None, instance=distributor)
+    if form.is_valid():
+        services.do_update_distributor(distributor, **form.cleaned_data)
+        messages.success(request, _("Changes to “%(name)s” saved.") % {"name": distributor})
+        return redirect(distributor)
+    return render(
+        request, "distributors/distributor_form.html", {"form": form, "distributor": distributor}
+    )
+
+
+def _archive_action(request, pk, action, done_message):
+    distributor = get_object_or_404(Distributor, pk=pk)
+    try:
+        action(distributor)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done_message % {"name": distributor})
+    return redirect(distributor)
+
+
+@account_manager_required
+@require_POST
+def distributor_archive(request, pk):
+    return _archive_action(
+        request, pk, services.do_archive_distributor, _("“%(name)s” is archived.")
+    )
+
+
+@account_manager_required
+@require_POST
+def distributor_restore(request, pk):
+    return _archive_action(
+        request, pk, services.do_restore_distributor, _("“%(name)s” is active again.")
+    )
+
+
+@account_manager_required
+def contact_create(request, pk):
+    distributor = get_object_or_404(Distributor, pk=pk)
+    form = ContactForm(
+        request.POST if request.method == "POST" else None,
+        instance=Contact(distributor=distributor),
+    )
+    if form.is_valid():
+        contact = services.do_create_contact(distributor, **form.cleaned_data)
+        messages.success(request, _("Contact “%(name)s” added.") % {"name": contact})
+        return redirect(contact)
+    return render(
+        request, "distributors/contact_form.html", {"form": form, "distributor": distributor}
+    )
+
+
+@account_manager_required
+def contact_edit(request, pk):
+    contact = get_object_or_404(Contact.objects.select_related("distributor"), pk=pk)
+    form = ContactForm(request.POST if request.method == "POST" else None, instance=contact)
+    if form.is_valid():
+        services.do_update_contact(contact, **form.cleaned_data)
+        messages.success(request, _("Changes to “%(name)s” saved.") % {"name": contact})
+        return redirect(contact)
+    return render(
+        request,
+        "distributors/contact_form.html",
+        {"form": form, "distributor": contact.distributor, "contact": contact},
+    )
+
+
+@account_manager_required
+@require_POST
+def contact_archive(request, pk):
+    contact = services.do_archive_contact(get_object_or_404(Contact, pk=pk))
+    messages.success(request, _("“%(name)s” is archived.") % {"name": contact})
+    return redirect(contact)
+
+
+@account_manager_required
+@require_POST
+def contact_restore(request, pk):
+    contact = services.do_restore_contact(get_object_or_404(Contact, pk=pk))
+    messages.success(request, _("“%(name)s” is active again.") % {"name": contact})
+    return redirect(contact)

@@ -1,0 +1,120 @@
+"""Goals, milestones and their evaluations in the account managers' workspace."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from prm.permissions import account_manager_required, staff_member_required
+
+from . import selectors, services
+from .forms import AcceptGoalForm, EvaluationForm, GoalForm, MilestoneForm
+
+
+@staff_member_required
+def goal_detail(request, pk):
+    return render(request, "milestones/goal_detail.html", selectors.goal_page(pk))
+
+
+@account_manager_required
+def goal_create(request):
+    distributor = selectors.distributor_for_new_goal(request.GET.get("distributor"))
+    form = GoalForm(
+        request.POST or None, distributor=distributor, initial={"owner_ours": request.user}
+    )
+    if form.is_valid():
+        goal = services.do_create_goal(request.user, distributor, **form.cleaned_data)
+        messages.success(
+            request,
+            _("Goal proposed. Record our side's acceptance once the wording is agreed."),
+        )
+        return redirect(goal)
+    return render(request, "milestones/goal_form.html", {"form": form, "distributor": distributor})
+
+
+@account_manager_required
+def goal_edit(request, pk):
+    goal = selectors.goal_or_404(pk)
+    form = GoalForm(request.POST or None, instance=goal, distributor=goal.distributor)
+    if form.is_valid():
+        saved = services.do_update_goal(request.user, goal, **form.cleaned_data)
+        if saved.version != goal.version:
+            messages.warning(
+                request,
+                _("Saved as version %(version)s: both sides need to accept it again.")
+                % {"version": saved.version},
+            )
+        else:
+            messages.success(request, _("Goal saved."))
+        return redirect(saved)
+    return render(
+        request,
+        "milestones/goal_form.html",
+        {"form": form, "distributor": goal.distributor, "goal": goal},
+    )
+
+
+@account_manager_required
+@require_POST
+def goal_accept(request, pk):
+    goal = selectors.goal_or_404(pk)
+    form = AcceptGoalForm(request.POST, goal=goal)
+    if form.is_valid():
+        services.do_accept_goal(request.user, goal)
+        messages.success(
+            request, _("Our side accepted version %(version)s.") % {"version": goal.version}
+        )
+    else:
+        messages.error(request, form.errors["version"][0])
+    return redirect(goal)
+
+
+@account_manager_required
+def milestone_create(request, pk):
+    goal = selectors.goal_or_404(pk)
+    form = MilestoneForm(request.POST or None)
+    if form.is_valid():
+        milestone = services.do_create_milestone(goal, **form.cleaned_data)
+        messages.success(request, _("Milestone added."))
+        return redirect(milestone)
+    return render(request, "milestones/milestone_form.html", {"form": form, "goal": goal})
+
+
+@account_manager_required
+def milestone_edit(request, pk):
+    milestone = selectors.milestone_or_404(pk)
+    form = MilestoneForm(request.POST or None, instance=milestone)
+    if form.is_valid():
+        services.do_update_milestone(milestone, **form.cleaned_data)
+        messages.success(request, _("Milestone saved."))
+        return redirect(milestone)
+    return render(
+        request,
+        "milestones/milestone_form.html",
+        {"form": form, "goal": milestone.goal, "milestone": milestone},
+    )
+
+
+@account_manager_required
+def evaluation_create(request, pk):
+    milestone = selectors.milestone_or_404(pk)
+    owner = milestone.goal.owner_distributor_id
+    form = EvaluationForm(
+        request.POST or None,
+        milestone=milestone,
+        initial={
+            "evaluated_on": timezone.localdate(),
+            "staff_participants": [request.user.pk],
+            "contact_participants": [owner] if owner else [],
+        },
+    )
+    if form.is_valid():
+        services.do_record_evaluation(request.user, milestone, **form.cleaned_data)
+        messages.success(request, _("Evaluation recorded."))
+        return redirect(milestone)
+    return render(
+        request,
+        "milestones/evaluation_form.html",
+        {"form": form, "goal": milestone.goal, "milestone": milestone},
+    )
