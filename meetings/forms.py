@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from prm.choices import Side
 from prm.forms import HTTPS_URL_FIELDS
+from prm.japan_calendar import next_suggested_date
 
 from . import selectors
 from .models import ActionItem, AgendaItem, AlignmentMeeting, Touchpoint
@@ -193,6 +194,14 @@ class MeetingForm(ContactsMixin, forms.ModelForm):
             "zone": timezone.get_current_timezone_name()
         }
         self.limit_contacts(keep=current["contact_attendees"])
+
+    @staticmethod
+    def suggested_time(lead=dt.timedelta(weeks=1)):
+        """Initial start and end for a new meeting: 10:00 on the first business day after
+        `lead` that is not a holiday nor in a peak season (Golden Week, Obon, year-end)."""
+        day = next_suggested_date(earliest=timezone.localdate() + lead)
+        start = timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
+        return {"starts_at": start, "ends_at_time": dt.time(11, 30)}
 
     @staticmethod
     def contact_label(contact):

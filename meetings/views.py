@@ -133,7 +133,7 @@ def meeting_create(request):
             messages.success(request, _("Meeting scheduled."))
             return redirect(meeting)
     else:
-        initial = {"staff_attendees": [request.user]}
+        initial = {"staff_attendees": [request.user], **MeetingForm.suggested_time()}
         if (distributor := request.GET.get("distributor", "")).isdigit():
             initial["distributors"] = [distributor]
         form = MeetingForm(initial=initial)

@@ -1,6 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from meetings.forms import TouchpointForm
+
 from . import selectors
 from .permissions import account_manager_required, staff_member_required
 
@@ -22,7 +24,9 @@ def home(request):
 
 @account_manager_required
 def my_week(request):
-    return render(request, "prm/my_week.html", selectors.my_week(request.user))
+    context = selectors.my_week(request.user)
+    context["touchpoint_form"] = TouchpointForm.for_user(request.user)
+    return render(request, "prm/my_week.html", context)
 
 
 @staff_member_required

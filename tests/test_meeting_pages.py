@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+import time_machine
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
@@ -596,3 +597,13 @@ def test_anonymous_visitors_are_sent_to_login(client, meeting):
         response = getattr(client, method)(target, data)
         assert response.status_code == 302, target
         assert response.url.startswith(reverse("login")), target
+
+
+def test_new_meeting_suggests_a_business_day_outside_peaks(client, account_manager):
+    # A week after 2027-04-22 falls in Golden Week (Apr 29 – May 6): the suggestion is after it.
+    with time_machine.travel(dt.datetime(2027, 4, 22, 9, 0, tzinfo=dt.UTC), tick=False):
+        client.force_login(account_manager)
+        form = client.get(reverse("meetings:meeting_create")).context["form"]
+    start = timezone.localtime(form.initial["starts_at"])
+    assert start.date() == dt.date(2027, 5, 7)
+    assert (start.hour, start.minute) == (10, 0)
