@@ -42,7 +42,7 @@ from meetings.models import (
     Cadence,
     Touchpoint,
 )
-from milestones.models import Goal, GoalAgreement, Milestone, MilestoneEvaluation
+from milestones.models import Goal, GoalAgreement, GoalVersion, Milestone, MilestoneEvaluation
 from prm import roles
 from prm.choices import Side
 from prm.models import User
@@ -2638,6 +2638,19 @@ class _NetworkBuilder:
         AgendaItem.objects.bulk_create(self.agenda, batch_size=BATCH_SIZE)
         ActionItem.objects.bulk_create(self.actions, batch_size=BATCH_SIZE)
         Goal.objects.bulk_create(self.goals, batch_size=BATCH_SIZE)
+        GoalVersion.objects.bulk_create(
+            [
+                GoalVersion(
+                    goal=goal,
+                    version=goal.version,
+                    created_by=goal.owner_ours,
+                    created_at=goal.created_at,
+                    **{name: getattr(goal, name) for name in GoalVersion.STATED_FIELDS},
+                )
+                for goal in self.goals
+            ],
+            batch_size=BATCH_SIZE,
+        )
         GoalAgreement.objects.bulk_create(self.agreements, batch_size=BATCH_SIZE)
         Milestone.objects.bulk_create(self.milestones, batch_size=BATCH_SIZE)
         MilestoneEvaluation.objects.bulk_create(self.evaluations, batch_size=BATCH_SIZE)
