@@ -22,6 +22,7 @@ install: $(BIN)/.installed node_modules/.installed
 run: install
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py seed_demo
+	DEBUG=true $(BIN)/python manage.py scan_reminders
 	@echo "PRM is starting on http://127.0.0.1:$(PORT) (web, Celery worker and beat); Ctrl-C stops all three."
 	DEBUG=true PORT=$(PORT) PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start
 

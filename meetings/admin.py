@@ -4,7 +4,15 @@ from django.utils.translation import gettext_lazy as _
 from distributors.admin import distributor_search_fields
 from prm.forms import HTTPS_URL_FIELDS
 
-from .models import ActionItem, AgendaItem, AlignmentMeeting, Cadence, Reminder, Touchpoint
+from .models import (
+    ActionItem,
+    AgendaItem,
+    AlignmentMeeting,
+    Cadence,
+    NotificationPreference,
+    Reminder,
+    Touchpoint,
+)
 
 
 @admin.register(Touchpoint)
@@ -137,16 +145,36 @@ class CadenceAdmin(admin.ModelAdmin):
 
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
-    list_display = ("kind", "distributor", "recipient", "period", "due_on", "state", "sent_at")
+    list_display = (
+        "kind",
+        "distributor",
+        "recipient",
+        "period",
+        "due_on",
+        "state",
+        "attempts",
+        "sent_at",
+        "emailed",
+    )
     list_select_related = ("distributor", "recipient")
-    list_filter = ("kind", "state", "due_on")
+    list_filter = ("kind", "state", "emailed", "due_on")
     date_hierarchy = "due_on"
     search_fields = (
         "period",
         "message",
+        "last_error",
         "recipient__username",
         "recipient__last_name",
         *distributor_search_fields(),
     )
-    autocomplete_fields = ("distributor", "recipient", "escalated_to")
-    readonly_fields = ("created_at",)
+    autocomplete_fields = ("distributor", "recipient")
+    readonly_fields = ("created_at", "claimed_at", "attempts", "last_error", "emailed")
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "kind", "email")
+    list_select_related = ("user",)
+    list_filter = ("kind", "email")
+    search_fields = ("user__username", "user__last_name", "user__email")
+    autocomplete_fields = ("user",)

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -494,28 +496,61 @@ class ReminderKind(models.TextChoices):
     ALIGNMENT_DUE = "alignment_due", _("Alignment meeting due")
     TOUCHPOINT_DUE = "touchpoint_due", _("Touchpoint due")
     SENIOR_CONTACT_DUE = "senior_contact_due", _("Senior-level contact due")
+    CADENCE_ESCALATED = "cadence_escalated", _("Overdue contact escalated")
     QUARTER_PLANNING = "quarter_planning", _("Quarterly touchpoint planning")
     SEASONAL_PEAK = "seasonal_peak", _("Seasonal peak ahead")
+    EXECUTIVE_DIGEST = "executive_digest", _("Weekly executive digest")
 
 
 class ReminderState(models.TextChoices):
     PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
     READ = "read", _("Read")
     DISMISSED = "dismissed", _("Dismissed")
+
+
+class ReminderQuerySet(models.QuerySet):
+    def deliverable(self, now):
+        """Reminders a delivery may claim at `now`: pending, or claimed by a dead worker."""
+        stale = now - Reminder.CLAIM_TIMEOUT
+        return self.filter(
+            Q(state=ReminderState.PENDING) | Q(state=ReminderState.SENDING, claimed_at__lt=stale)
+        )
 
 
 class Reminder(models.Model):
     """A notification that is sent once: a cadence due, a quarter to plan, a peak coming.
 
-    `period` names what the reminder is about in time (the due date of a cadence, a
-    fiscal quarter such as "FY2026-Q3", a peak such as "2027-golden-week"), so the same
-    reminder can never be created twice however often the scan runs.
+    One row per recipient, kind, subject (the distributor, or none) and period: `period`
+    names what the reminder is about in time (the due date of a cadence, a fiscal quarter
+    such as "FY2026-Q3", a peak such as "2027-golden-week", an ISO week such as
+    "2026-W23"), so the same reminder can never be created twice however often the scans
+    run. An escalation to the executive sponsor is a row of its own for the sponsor, with
+    the cadence in its period ("touchpoint-2026-12-01"): it is sent on its own day, and
+    the account manager's reminder stays as it was.
+
+    Delivery: pending → sending (a worker claimed it at `claimed_at`) → sent, or back to
+    pending after a failed attempt, until `MAX_ATTEMPTS` make it failed. A claim older than
+    `CLAIM_TIMEOUT` belongs to a worker that died, and can be taken again. Reading in the
+    app is `read_at`, apart from delivery; dismissing hides a delivered one.
     """
 
     Kind = ReminderKind
 
     State = ReminderState
+
+    # Longer than any e-mail send takes, so that only a dead worker's claim is taken again.
+    CLAIM_TIMEOUT = dt.timedelta(minutes=15)
+    MAX_ATTEMPTS = 5
+
+    # Where the recipient acts on a reminder that is about no single distributor.
+    PAGES = {
+        Kind.QUARTER_PLANNING: ("my_week", ""),
+        Kind.SEASONAL_PEAK: ("distributors:list", "?scope=mine"),
+        Kind.EXECUTIVE_DIGEST: ("portfolio", ""),
+    }
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     distributor = models.ForeignKey(
@@ -532,14 +567,6 @@ class Reminder(models.Model):
         on_delete=models.CASCADE,
         related_name="reminders",
     )
-    escalated_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("escalated to"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="escalated_reminders",
-    )
     period = models.CharField(_("period"), max_length=40)
     due_on = models.DateField(_("due on"), null=True, blank=True)
     message = models.TextField(_("message"), blank=True)
@@ -547,8 +574,21 @@ class Reminder(models.Model):
         _("state"), max_length=20, choices=State.choices, default=State.PENDING
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Which run of a scan created the row: the rows it finds with this are the ones it
+    # inserted, not those that already existed or that a concurrent run inserted.
+    scan_id = models.UUIDField(_("created by scan"), null=True, editable=False, db_index=True)
+    claimed_at = models.DateTimeField(_("claimed for sending at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("sending attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    emailed = models.BooleanField(
+        _("e-mailed"),
+        default=False,
+        help_text=_("Sent by e-mail as well; otherwise only shown in the app."),
+    )
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    objects = ReminderQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -556,9 +596,9 @@ class Reminder(models.Model):
         verbose_name_plural = _("reminders")
         constraints = [
             models.UniqueConstraint(
-                fields=["distributor", "kind", "period"],
+                fields=["recipient", "distributor", "kind", "period"],
                 condition=Q(distributor__isnull=False),
-                name="reminder_once_per_distributor_kind_period",
+                name="reminder_once_per_recipient_distributor_kind_period",
             ),
             models.UniqueConstraint(
                 fields=["recipient", "kind", "period"],
@@ -575,9 +615,66 @@ class Reminder(models.Model):
                 condition=~Q(state__in=["sent", "read"]) | Q(sent_at__isnull=False),
                 name="reminder_sent_has_time",
             ),
+            models.CheckConstraint(
+                condition=~Q(state="sending") | Q(claimed_at__isnull=False),
+                name="reminder_sending_has_claim_time",
+            ),
         ]
-        indexes = [models.Index(fields=["recipient", "state"])]
+        indexes = [
+            models.Index(fields=["recipient", "state"]),
+            # What the sweeper looks for, however many reminders were delivered.
+            models.Index(
+                fields=["state", "claimed_at"],
+                condition=Q(state__in=["pending", "sending"]),
+                name="reminder_undelivered",
+            ),
+        ]
 
     def __str__(self):
         subject = self.distributor or self.recipient
         return f"{self.get_kind_display()} · {subject} · {self.period}"
+
+    def get_absolute_url(self):
+        """The page that needs the recipient's action."""
+        if self.distributor_id:
+            return reverse("distributors:detail", args=[self.distributor_id])
+        name, query = self.PAGES[self.kind]
+        return reverse(name) + query
+
+
+class NotificationPreference(models.Model):
+    """Whether a user wants e-mails for one kind of reminder; without a row, they do.
+
+    Reminders always appear in the app: this only turns their e-mail on or off. An
+    executive who wants the weekly digest only turns the other kinds off.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    kind = models.CharField(_("kind of reminder"), max_length=30, choices=ReminderKind.choices)
+    email = models.BooleanField(_("send by e-mail"), default=True)
+
+    class Meta:
+        ordering = ["user", "kind"]
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind"], name="notification_preference_once_per_user_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ReminderKind.values),
+                name="notification_preference_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        if self.email:
+            text = _("%(user)s: %(kind)s by e-mail")
+        else:
+            text = _("%(user)s: %(kind)s in the app only")
+        return text % {"user": self.user, "kind": self.get_kind_display()}

@@ -1,10 +1,8 @@
 """Writes for meetings, touchpoints and reminders. Views and tasks call these."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,33 +16,44 @@ from .models import (
     Touchpoint,
     contacts_outside,
 )
+from .reminders import email_for
 
 
 def do_deliver_reminder(reminder_id):
-    """Send one pending reminder by e-mail, exactly once whatever the number of workers.
+    """Deliver one reminder, exactly once whatever the number of workers and sweeps.
 
-    Returns True if this call sent it. The claim is a conditional update: only the worker
-    whose update changes the row goes on (the same shape as healthchecks' sendalerts).
-    Claim and e-mail share one transaction, so a mail server that fails leaves the
-    reminder pending for a retry instead of marking it sent.
+    Returns True if this call delivered it. The claim is a conditional update (the shape
+    of healthchecks' sendalerts): only the call whose update changes the row goes on. It
+    commits before the e-mail goes out, so no transaction waits on the mail server. A
+    worker that dies after its claim leaves the reminder sending; once the claim is older
+    than Reminder.CLAIM_TIMEOUT, a redelivered task or the sweeper claims it again.
     """
-    with transaction.atomic():
-        claimed = Reminder.objects.filter(pk=reminder_id, state=Reminder.State.PENDING).update(
-            state=Reminder.State.SENT, sent_at=timezone.now()
+    now = timezone.now()
+    claimed = (
+        Reminder.objects.deliverable(now)
+        .filter(pk=reminder_id)
+        .update(state=Reminder.State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return False
+    reminder = Reminder.objects.select_related("recipient", "distributor").get(pk=reminder_id)
+    ours = Reminder.objects.filter(pk=reminder_id, state=Reminder.State.SENDING, claimed_at=now)
+    try:
+        email = email_for(reminder)
+        if email:
+            email.send()
+    except Exception as error:
+        gave_up = reminder.attempts >= Reminder.MAX_ATTEMPTS
+        ours.update(
+            state=Reminder.State.FAILED if gave_up else Reminder.State.PENDING,
+            last_error=f"{type(error).__name__}: {error}",
         )
-        if not claimed:
-            return False
-        reminder = Reminder.objects.select_related("recipient", "escalated_to", "distributor").get(
-            pk=reminder_id
-        )
-        recipients = [u.email for u in (reminder.recipient, reminder.escalated_to) if u and u.email]
-        if recipients:
-            send_mail(
-                subject=_("PRM reminder: %(what)s") % {"what": reminder},
-                message=reminder.message or str(reminder),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=recipients,
-            )
+        raise
+    # A crash between the mail server taking the e-mail and this update would send it a
+    # second time once the claim is stale: the one window left, kept to this one update.
+    ours.update(
+        state=Reminder.State.SENT, sent_at=timezone.now(), emailed=email is not None, last_error=""
+    )
     return True
 
 

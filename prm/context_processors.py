@@ -1,11 +1,18 @@
+from . import notifications
+
+
 def navigation(request):
-    """The role flags the base template needs to draw the navigation meant for this user."""
+    """The role flags the base template needs to draw the navigation meant for this user,
+    and for our staff the unread count of the bell (one COUNT query)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {
+    context = {
         "nav_account_manager": user.is_account_manager,
         "nav_executive": user.is_executive,
         "nav_portal": user.is_distributor_user,
         "nav_admin": user.is_superuser,
     }
+    if user.is_staff_member:
+        context["nav_unread_notifications"] = notifications.unread_count(user)
+    return context

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from timezone_field import TimeZoneField
@@ -18,6 +19,17 @@ class User(AbstractUser):
         _("time zone"),
         default=settings.TIME_ZONE,
         help_text=_("Dates and times are shown in this zone."),
+    )
+    # The secret in the URL of the user's calendar feed (prm/calendar_feed.py): calendar
+    # applications cannot log in, so whoever knows it reads the feed. Empty until the user
+    # asks for a feed; regenerating it replaces it, and the old URL stops working.
+    calendar_token = models.CharField(
+        _("calendar feed key"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
     )
 
     class Meta(AbstractUser.Meta):

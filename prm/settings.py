@@ -140,6 +140,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# A backend EMAIL_URL has no scheme for (its other settings still come from EMAIL_URL).
+EMAIL_BACKEND = env("EMAIL_BACKEND", default=EMAIL_CONFIG["EMAIL_BACKEND"])
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="PRM <prm@localhost>")
 
 REDIS_URL = env("REDIS_URL", default="")
@@ -153,6 +155,14 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(CELERY_BROKER_FOLDER / "control"),
         "store_processed": False,
     }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # Redis hands an unacknowledged task (acks_late) to another worker after the visibility
+    # timeout: it must outlast the longest retry countdown (10 minutes at most), or a task
+    # waiting for its retry runs twice. A worker's crash is caught sooner by the reminder
+    # sweeper, through stale claims. JSON, e.g. to add a global_keyprefix.
+    CELERY_BROKER_TRANSPORT_OPTIONS = env.json(
+        "CELERY_BROKER_TRANSPORT_OPTIONS", default={"visibility_timeout": 3600}
+    )
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -172,6 +182,10 @@ PRM_PEAK_WINDOWS = [
 ]
 # Agree inventory and shipping plans with logistics and wholesale partners this long before.
 PRM_SEASONAL_PEAK_LEAD_DAYS = env.int("PRM_SEASONAL_PEAK_LEAD_DAYS", default=90)
+# Reminders: links in e-mails start with the site's address; an overdue contact goes to the
+# executive sponsor too once it has been overdue for longer than this.
+PRM_SITE_URL = env("PRM_SITE_URL", default="http://127.0.0.1:8000")
+PRM_ESCALATE_AFTER_DAYS = env.int("PRM_ESCALATE_AFTER_DAYS", default=30)
 
 LOGGING = {
     "version": 1,

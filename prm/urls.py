@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("distributors.urls")),
     path("", include("meetings.urls")),
     path("", include("milestones.urls")),
+    path("", include("prm.notification_urls")),
     path("portal/", include("distributors.portal_urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

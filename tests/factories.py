@@ -254,3 +254,15 @@ class GoalVersionFactory(factory.django.DjangoModelFactory):
     horizon_start = factory.LazyAttribute(lambda v: v.goal.horizon_start)
     horizon_end = factory.LazyAttribute(lambda v: v.goal.horizon_end)
     owner_ours = factory.LazyAttribute(lambda v: v.goal.owner_ours)
+
+
+# Appended for tests/test_reminders.py.
+
+
+class NotificationPreferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.NotificationPreference"  # by name: this file is appended to only
+
+    user = factory.SubFactory(AccountManagerFactory)
+    kind = Reminder.Kind.TOUCHPOINT_DUE
+    email = False

@@ -35,6 +35,7 @@ def demo_data(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("seed_demo", verbosity=0)
         factories.ReminderFactory()  # reminders come from the cadence scan, not the seed
+        factories.NotificationPreferenceFactory()  # people set these, not the seed
         yield
         transaction.set_rollback(True)
 

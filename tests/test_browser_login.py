@@ -33,14 +33,16 @@ def test_account_manager_sees_my_week(page, live_server):
     expect(page.get_by_role("heading", name="My week")).to_be_visible()
     expect(page.get_by_role("link", name="Sakura Trading / 桜商事")).to_be_visible()
     expect(nav_links(page)).to_have_text(
-        ["PRM", "My week", "Distributors", "Feedback", "Portfolio"]
+        ["PRM", "My week", "Distributors", "Feedback", "Portfolio", "Notifications none unread"]
     )
 
 
 def test_executive_sees_the_portfolio(page, live_server):
     log_in(page, live_server, factories.ExecutiveFactory())
     expect(page.get_by_role("heading", name="Partner portfolio")).to_be_visible()
-    expect(nav_links(page)).to_have_text(["PRM", "Distributors", "Feedback", "Portfolio"])
+    expect(nav_links(page)).to_have_text(
+        ["PRM", "Distributors", "Feedback", "Portfolio", "Notifications none unread"]
+    )
 
 
 def test_partner_sees_only_the_portal(page, live_server):

@@ -42,7 +42,11 @@ def test_make_run_serves_the_login_page_with_worker_and_beat(tmp_path):
         )
         assert stack.wait_for_output("ready.", timeout=60), stack.output()[-4000:]
         assert stack.wait_for_output("beat: Starting", timeout=60), stack.output()[-4000:]
+        # The reminders of the demo data are delivered through the filesystem broker and
+        # printed by the console e-mail backend.
+        assert stack.wait_for_output("Subject: ", timeout=90), stack.output()[-4000:]
     finally:
         stack.stop()
     output = stack.output()
     assert "manager" in output and "prm-demo" in output
+    assert "new reminder(s)" in output

@@ -93,8 +93,14 @@ CHOICE_CASES = [
         "status",
     ),  # noqa: E501
     ("reminder_kind_valid", factories.ReminderFactory, {}, "kind"),
-    # A state other than pending needs a sending time, so every state is tried with one.
-    ("reminder_state_valid", factories.ReminderFactory, {"sent_at": timezone.now()}, "state"),
+    # Sent and sending need their times, so every state is tried with both.
+    (
+        "reminder_state_valid",
+        factories.ReminderFactory,
+        {"sent_at": timezone.now(), "claimed_at": timezone.now()},
+        "state",
+    ),
+    ("notification_preference_kind_valid", factories.NotificationPreferenceFactory, {}, "kind"),
     ("goal_status_valid", factories.GoalFactory, {}, "status"),
     ("goal_agreement_side", factories.GoalAgreementFactory, {}, "side"),
     ("milestone_kind_valid", factories.MilestoneFactory, {}, "kind"),
@@ -250,18 +256,25 @@ def test_cadence_interval_range(constraint, field, highest):
         assert rows.values_list(field, flat=True).get() == inside
 
 
-@covers("reminder_once_per_distributor_kind_period")
-def test_reminder_once_per_distributor_kind_and_period(executive):
+@covers("reminder_once_per_recipient_distributor_kind_period")
+def test_reminder_once_per_recipient_distributor_kind_and_period(executive):
     reminder = factories.ReminderFactory(period="2026-12-01")
-    with violates("reminder_once_per_distributor_kind_period"):
-        factories.ReminderFactory(distributor=reminder.distributor, period="2026-12-01")
-    with violates("reminder_once_per_distributor_kind_period"):  # even to someone else
+    with violates("reminder_once_per_recipient_distributor_kind_period"):
         factories.ReminderFactory(
-            distributor=reminder.distributor, period="2026-12-01", recipient=executive
+            distributor=reminder.distributor, period="2026-12-01", recipient=reminder.recipient
         )
-    factories.ReminderFactory(distributor=reminder.distributor, period="2027-01-12")
+    # Someone else (a new account manager) may get the same reminder about the distributor.
     factories.ReminderFactory(
-        distributor=reminder.distributor, period="2026-12-01", kind=Reminder.Kind.ALIGNMENT_DUE
+        distributor=reminder.distributor, period="2026-12-01", recipient=executive
+    )
+    factories.ReminderFactory(
+        distributor=reminder.distributor, period="2027-01-12", recipient=reminder.recipient
+    )
+    factories.ReminderFactory(
+        distributor=reminder.distributor,
+        period="2026-12-01",
+        recipient=reminder.recipient,
+        kind=Reminder.Kind.ALIGNMENT_DUE,
     )
     factories.ReminderFactory(period="2026-12-01", recipient=reminder.recipient)
 
@@ -291,6 +304,27 @@ def test_sent_reminder_has_a_sending_time():
     rows.update(state=Reminder.State.PENDING, sent_at=None)
     # A pending reminder can be dismissed in the app before it was ever sent.
     rows.update(state=Reminder.State.DISMISSED, sent_at=None)
+
+
+@covers("reminder_sending_has_claim_time")
+def test_sending_reminder_has_a_claim_time():
+    rows = Reminder.objects.filter(pk=factories.ReminderFactory().pk)
+    with violates("reminder_sending_has_claim_time"):
+        rows.update(state=Reminder.State.SENDING, claimed_at=None)
+    rows.update(state=Reminder.State.SENDING, claimed_at=timezone.now())
+    # Back to pending after a failed attempt, the claim's time stays as a record.
+    rows.update(state=Reminder.State.PENDING)
+
+
+@covers("notification_preference_once_per_user_kind")
+def test_one_notification_preference_per_user_and_kind(account_manager):
+    factories.NotificationPreferenceFactory(user=account_manager)
+    with violates("notification_preference_once_per_user_kind"):
+        factories.NotificationPreferenceFactory(user=account_manager, email=True)
+    factories.NotificationPreferenceFactory(
+        user=account_manager, kind=Reminder.Kind.QUARTER_PLANNING
+    )
+    factories.NotificationPreferenceFactory()
 
 
 # --- milestones ----------------------------------------------------------------------
@@ -519,6 +553,7 @@ STR_BUILDERS = {
     "meetings.ActionItem": factories.ActionItemFactory,
     "meetings.Cadence": factories.CadenceFactory,
     "meetings.Reminder": factories.ReminderFactory,
+    "meetings.NotificationPreference": factories.NotificationPreferenceFactory,
     "milestones.Goal": factories.GoalFactory,
     "milestones.GoalAgreement": factories.GoalAgreementFactory,
     "milestones.GoalVersion": factories.GoalVersionFactory,
