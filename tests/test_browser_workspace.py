@@ -192,3 +192,30 @@ def test_create_a_goal_with_a_milestone_and_an_evaluation(manager_page, live_ser
     expect(milestone).to_contain_text("Partly achieved")
     expect(milestone).to_contain_text("Seven of ten stores ran the campaign.")
     expect(milestone).not_to_contain_text("Not evaluated yet.")
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def fits_the_width(page):
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_log_a_touchpoint_on_a_phone_during_a_visit(manager_page, live_server, sakura):
+    page = manager_page
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}{sakura.get_absolute_url()}")
+    assert fits_the_width(page), "the distributor page scrolls sideways on a phone"
+    page.get_by_role("link", name="Log a touchpoint").click()
+    expect(page.get_by_role("combobox", name="Distributor")).to_have_value(str(sakura.pk))
+    assert fits_the_width(page), "the touchpoint form scrolls sideways on a phone"
+
+    page.get_by_role("combobox", name="Kind").select_option(label="Store visit")
+    page.get_by_role("radio", name="Positive").check()
+    page.get_by_label("Notes").fill("Phone test: shelf space doubled in the Shibuya store.")
+    page.get_by_role("button", name="Log touchpoint").click()
+
+    expect(page).to_have_url(f"{live_server.url}{sakura.get_absolute_url()}")
+    expect(
+        page.get_by_text("Phone test: shelf space doubled in the Shibuya store.")
+    ).to_be_visible()
