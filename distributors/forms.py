@@ -98,7 +98,8 @@ class TimelineFilterForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
-    page = forms.IntegerField(min_value=1, required=False)
+    # Bounded: the page becomes an SQL OFFSET, which overflows on absurd numbers.
+    page = forms.IntegerField(min_value=1, max_value=100_000, required=False)
 
 
 class DistributorForm(forms.ModelForm):

@@ -22,6 +22,9 @@ from .models import Reminder
     autoretry_for=(SMTPException, OSError),
     retry_backoff=60,
     max_retries=Reminder.MAX_ATTEMPTS - 1,
+    # Well under Reminder.CLAIM_TIMEOUT, for the same reason as EMAIL_TIMEOUT.
+    soft_time_limit=120,
+    time_limit=180,
 )
 def deliver_reminder(reminder_id):
     return services.do_deliver_reminder(reminder_id)

@@ -70,4 +70,7 @@ class User(AbstractUser):
         if not self.is_distributor_user:
             return None
         contact = getattr(self, "portal_contact", None)
-        return contact.distributor if contact is not None else None
+        # Someone archived, or whose company is archived, has left the partnership.
+        if contact is None or contact.is_archived or contact.distributor.is_archived:
+            return None
+        return contact.distributor

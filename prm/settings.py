@@ -26,6 +26,10 @@ if not SECRET_KEY:
     raise ImproperlyConfigured("Set SECRET_KEY, or DEBUG=true for development.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto (README).
+if env.bool("SECURE_PROXY_SSL", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -142,6 +146,9 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 # A backend EMAIL_URL has no scheme for (its other settings still come from EMAIL_URL).
 EMAIL_BACKEND = env("EMAIL_BACKEND", default=EMAIL_CONFIG["EMAIL_BACKEND"])
+# A hung mail server must fail well before a reminder's claim goes stale (15 minutes),
+# or the sweeper would let a second worker send it again.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="PRM <prm@localhost>")
 
 REDIS_URL = env("REDIS_URL", default="")

@@ -734,3 +734,14 @@ def test_pages_make_the_same_number_of_queries_for_5_and_50_rows(client, account
         counts.append(count_queries(client, url_of(busy)))
     assert counts[0] == counts[1], counts
     assert counts[1] <= 20, counts
+
+
+def test_an_absurd_timeline_page_shows_the_first_page(manager_client, distributor):
+    factories.TouchpointFactory(distributor=distributor, notes="Only visit")
+    for url in (
+        reverse("distributors:timeline", args=[distributor.pk]),
+        distributor.get_absolute_url(),
+    ):
+        response = manager_client.get(url, {"page": "999999999999999999"})
+        assert response.status_code == 200
+        assert "Only visit" in response.content.decode()

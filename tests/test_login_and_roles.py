@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from prm import roles
 from tests import factories
@@ -113,3 +114,20 @@ def test_a_distributor_contact_cannot_become_staff(db):
     contact = factories.ContactFactory(portal_user=factories.UserFactory())
     with pytest.raises(ValidationError), transaction.atomic():
         contact.portal_user.groups.add(Group.objects.get(name=roles.ACCOUNT_MANAGER))
+
+
+def test_an_archived_contact_loses_the_portal(client, partner_user):
+    client.force_login(partner_user)
+    assert client.get(reverse("portal:home")).status_code == 200
+    contact = partner_user.portal_contact
+    contact.archived_at = timezone.now()
+    contact.save()
+    assert client.get(reverse("portal:home")).status_code == 403
+
+
+def test_a_contact_of_an_archived_distributor_loses_the_portal(client, partner_user):
+    distributor = partner_user.portal_contact.distributor
+    distributor.archived_at = timezone.now()
+    distributor.save()
+    client.force_login(partner_user)
+    assert client.get(reverse("portal:home")).status_code == 403

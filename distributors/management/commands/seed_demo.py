@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from distributors import demo
 
@@ -28,6 +29,11 @@ class Command(BaseCommand):
         # One line per network: shown on long runs, or when asked for with -v 2.
         show_progress = verbosity >= 2 or (verbosity >= 1 and scale > 1)
         result = demo.seed_demo(scale, progress=progress if show_progress else None)
+        if result.created_networks and connection.vendor == "postgresql":
+            # Fresh statistics after a bulk load: without them the planner picks plans that
+            # make the cadence scan over 2,000 distributors take minutes instead of seconds.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         if verbosity < 1:
             return
         size = demo.NETWORK_SIZE
