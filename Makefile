@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install run test lint clean
+.PHONY: install messages run test lint clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,16 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(BIN)/.installed node_modules/.installed
 
+# The Japanese catalogue is compiled here, not committed (.mo files are build output).
+messages: install
+	@if command -v msgfmt >/dev/null; then \
+		SECRET_KEY=build-only $(BIN)/python manage.py compilemessages --ignore ".venv/*" --ignore "node_modules/*" -v0; \
+	else \
+		echo "gettext is missing (apt-get install gettext): pages stay in English until it is installed."; \
+	fi
+
 # Embedded defaults: an SQLite file and kombu's filesystem broker, no server needed.
-run: install
+run: messages
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py seed_demo
 	DEBUG=true $(BIN)/python manage.py scan_reminders
@@ -27,7 +35,8 @@ run: install
 	DEBUG=true PORT=$(PORT) PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start
 
 # The suite uses DATABASE_URL and REDIS_URL when set (CI sets both), SQLite otherwise.
-test: install
+test: messages
+	@command -v msgfmt >/dev/null || { echo "gettext is missing: run 'bash .ci/run' once, or 'apt-get install -y gettext'."; exit 1; }
 	@test -x /usr/bin/chromium || { echo "Chromium is missing: run 'bash .ci/run' once, or 'apt-get install -y chromium'."; exit 1; }
 	$(BIN)/ruff check .
 	SECRET_KEY=test-only-not-secret $(BIN)/python manage.py collectstatic --noinput -v0

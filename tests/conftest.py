@@ -2,6 +2,7 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.utils import translation
 
 from tests import factories
 
@@ -33,6 +34,14 @@ def browser_type_launch_args(browser_type_launch_args):
         "executable_path": "/usr/bin/chromium",
         "args": CHROMIUM_ARGS,
     }
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    # A request in Japanese leaves the test thread in Japanese; each test starts in English.
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -136,12 +136,17 @@ def test_schedule_a_meeting_with_agenda_and_action_items(manager_page, live_serv
     action_form.get_by_label("Action").fill("Send the store list for the display test")
     action_form.get_by_label("Owner").select_option(label=str(contact))
     action_form.get_by_label("Due date").fill(due.isoformat())
-    action_form.get_by_role("button", name="Add the action item").click()
+    expect(action_form.get_by_label("Action")).to_have_value(
+        "Send the store list for the display test"
+    )
+    with page.expect_response(lambda r: r.request.method == "POST") as added:
+        action_form.get_by_role("button", name="Add the action item").click()
+    assert added.value.ok
     actions = page.get_by_role("region", name="Action items")
-    expect(actions.get_by_role("listitem")).to_have_count(1)
     expect(actions.get_by_role("listitem")).to_contain_text(
         "Send the store list for the display test"
     )
+    expect(actions.get_by_role("listitem")).to_have_count(1)
     expect(actions.get_by_role("listitem")).to_contain_text(contact.name_latin)
     expect(action_form.get_by_label("Action")).to_be_focused()
     expect_no_reload(page)
