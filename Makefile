@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install messages run test lint clean
+.PHONY: install messages run test screenshots lint clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ test: messages
 	$(BIN)/ruff check .
 	SECRET_KEY=test-only-not-secret $(BIN)/python manage.py collectstatic --noinput -v0
 	SECRET_KEY=test-only-not-secret $(BIN)/python -m pytest
+
+# Refresh the README's screenshots from a real run of the workspace's browser tests.
+screenshots: messages
+	SECRET_KEY=test-only-not-secret $(BIN)/python manage.py collectstatic --noinput -v0
+	PRM_SCREENSHOT_DIR=docs/screenshots SECRET_KEY=test-only-not-secret $(BIN)/python -m pytest tests/test_browser_workspace.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -8,6 +8,7 @@ The screenshots under docs/screenshots/ (shown in the README) are taken along th
 """
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 
@@ -23,7 +24,14 @@ pytestmark = [
     pytest.mark.usefixtures("committed_db"),
 ]
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+# `make screenshots` writes them to docs/screenshots/ for the README; other runs keep them
+# out of the work tree.
+SCREENSHOTS = Path(
+    os.environ.get(
+        "PRM_SCREENSHOT_DIR",
+        Path(__file__).resolve().parent.parent / "test-results" / "screenshots",
+    )
+)
 LAPTOP = {"width": 1280, "height": 900}
 
 
