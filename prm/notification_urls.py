@@ -13,6 +13,7 @@ notification_patterns = [
     path("<int:pk>/open/", views.notification_open, name="open"),
     path("<int:pk>/read/", views.notification_mark_read, name="mark_read"),
     path("<int:pk>/dismiss/", views.notification_dismiss, name="dismiss"),
+    path("preferences/", views.email_preferences, name="preferences"),
 ]
 
 calendar_patterns = [

@@ -1,5 +1,6 @@
 """A staff user's own things: the notifications behind the bell, and their calendar feed."""
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -7,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from meetings import ics
@@ -92,6 +93,32 @@ def notification_dismiss(request, pk):
             request, _("This notification cannot be dismissed before it has been delivered.")
         )
     return _back_to_list(request)
+
+
+class EmailPreferencesForm(forms.Form):
+    email_kinds = forms.MultipleChoiceField(
+        label=gettext_lazy("E-mail me these reminders"),
+        help_text=gettext_lazy("Every reminder also appears under the bell, e-mailed or not."),
+        choices=Reminder.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+@staff_member_required
+def email_preferences(request):
+    if request.method == "POST":
+        form = EmailPreferencesForm(request.POST)
+        if form.is_valid():
+            notifications.do_set_email_preferences(request.user, form.cleaned_data["email_kinds"])
+            messages.success(request, _("Your e-mail preferences are saved."))
+            return redirect("notifications:preferences")
+    else:
+        wanted = notifications.email_preferences(request.user)
+        form = EmailPreferencesForm(
+            initial={"email_kinds": [kind for kind, on in wanted.items() if on]}
+        )
+    return render(request, "notifications/preferences.html", {"form": form})
 
 
 @require_GET

@@ -12,7 +12,7 @@ from django.db.models import DateTimeField, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from meetings.models import Reminder
+from meetings.models import NotificationPreference, Reminder
 
 # Pass as `reminder_ids` to mark all of a user's notifications read.
 ALL = "all"
@@ -67,3 +67,19 @@ def do_dismiss(user, reminder_id):
             read_at=Coalesce("read_at", Value(timezone.now(), output_field=DateTimeField())),
         )
     )
+
+
+def email_preferences(user):
+    """{kind: wants e-mail} for every kind of reminder; without a row, e-mail is on."""
+    off = set(
+        NotificationPreference.objects.filter(user=user, email=False).values_list("kind", flat=True)
+    )
+    return {kind: kind not in off for kind in Reminder.Kind.values}
+
+
+def do_set_email_preferences(user, wanted_kinds):
+    """E-mail `user` the reminders of `wanted_kinds` only; the app shows them all anyway."""
+    for kind in Reminder.Kind.values:
+        NotificationPreference.objects.update_or_create(
+            user=user, kind=kind, defaults={"email": kind in wanted_kinds}
+        )

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
-from meetings.models import Reminder
+from meetings.models import NotificationPreference, Reminder
 from prm import notifications
 from tests import factories
 from tests.queries import count_queries
@@ -352,3 +352,31 @@ def test_anonymous_user_is_sent_to_login(client):
         assert response.url.startswith(reverse("login"))
     reminder.refresh_from_db()
     assert reminder.read_at is None
+
+
+def test_a_user_chooses_which_reminders_come_by_e_mail(client, account_manager):
+    client.force_login(account_manager)
+    url = reverse("notifications:preferences")
+    form = client.get(url).context["form"]
+    assert set(form.initial["email_kinds"]) == set(Reminder.Kind.values)  # all on at first
+
+    keep = [Reminder.Kind.QUARTER_PLANNING, Reminder.Kind.EXECUTIVE_DIGEST]
+    response = client.post(url, {"email_kinds": keep}, follow=True)
+    assert "Your e-mail preferences are saved." in response.content.decode()
+    wanted = notifications.email_preferences(account_manager)
+    assert [kind for kind, on in wanted.items() if on] == keep
+    assert NotificationPreference.objects.filter(user=account_manager, email=False).count() == (
+        len(Reminder.Kind.values) - 2
+    )
+
+
+def test_a_bogus_kind_is_a_form_error(client, account_manager):
+    client.force_login(account_manager)
+    response = client.post(reverse("notifications:preferences"), {"email_kinds": ["bogus"]})
+    assert response.status_code == 200
+    assert response.context["form"].errors["email_kinds"]
+
+
+def test_distributor_users_have_no_e_mail_preferences_here(client, partner_user):
+    client.force_login(partner_user)
+    assert client.get(reverse("notifications:preferences")).status_code == 403
