@@ -78,6 +78,17 @@ def search_variants(text):
     return {text, text.translate(_TO_KATAKANA), text.translate(_TO_HIRAGANA)}
 
 
+def name_matches(text):
+    """A filter for distributors whose code or any of their names contains `text`, in any
+    of its search_variants; None when there is nothing to search for."""
+    match = None
+    for variant in search_variants(text):
+        for field in ("code", "name_en", "name_ja", "name_kana"):
+            condition = Q(**{f"{field}__icontains": variant})
+            match = condition if match is None else match | condition
+    return match
+
+
 def with_activity(distributors):
     """Annotate the last touchpoint date and the start of the next planned meeting."""
     last_touchpoint = Touchpoint.objects.filter(distributor=OuterRef("pk")).order_by("-occurred_on")
@@ -111,12 +122,7 @@ def search_distributors(
         distributors = distributors.filter(archived_at__isnull=archived != ArchivedFilter.ONLY)
     if scope == Scope.MINE:
         distributors = distributors.filter(Q(account_manager=user) | Q(executive_sponsor=user))
-    variants = search_variants(q)
-    if variants:
-        match = Q()
-        for text in variants:
-            for field in ("code", "name_en", "name_ja", "name_kana"):
-                match |= Q(**{f"{field}__icontains": text})
+    if (match := name_matches(q)) is not None:
         distributors = distributors.filter(match)
     if status:
         distributors = distributors.filter(status=status)

@@ -1,19 +1,17 @@
 """Reads for touchpoints and meetings, shaped so each page makes a fixed number of queries."""
 
-import unicodedata
-
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from distributors.models import Contact, Distributor
+from distributors.selectors import name_matches
 from prm.roles import STAFF_ROLES
 
 from .models import ActionItem, AlignmentMeeting, Touchpoint
 
 # Hiragana and katakana spell the same reading: people type either, kana names are
 # usually stored in katakana.
-_HIRAGANA_TO_KATAKANA = {code: code + 0x60 for code in range(ord("ぁ"), ord("ゖ") + 1)}
 
 # What an action item shows: its owner on either side and its distributor.
 _ACTION_ITEM_RELATIONS = ("owner_user", "owner_contact", "distributor")
@@ -38,22 +36,11 @@ def distributor_choices(*, keep=()):
 def search_distributors(query):
     """Active distributors whose English, Japanese or kana name (or code) contains `query`.
 
-    The query is NFKC-normalised (half-width kana and full-width Latin become the usual
-    forms) and hiragana also match katakana.
+    Matched as the distributor list matches it (distributors.selectors.name_matches).
     """
     distributors = distributor_choices()
-    query = unicodedata.normalize("NFKC", query).strip()
-    if not query:
-        return distributors
-    katakana = query.translate(_HIRAGANA_TO_KATAKANA)
-    return distributors.filter(
-        Q(name_en__icontains=query)
-        | Q(name_ja__icontains=query)
-        | Q(name_ja__icontains=katakana)
-        | Q(name_kana__icontains=query)
-        | Q(name_kana__icontains=katakana)
-        | Q(code__icontains=query)
-    )
+    match = name_matches(query)
+    return distributors if match is None else distributors.filter(match)
 
 
 def contact_choices(distributor_ids, *, keep=()):
