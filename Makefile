@@ -31,6 +31,7 @@ run: messages
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py seed_demo
 	DEBUG=true $(BIN)/python manage.py scan_reminders
+	DEBUG=true $(BIN)/python manage.py snapshot_signals
 	@echo "PRM is starting on http://127.0.0.1:$(PORT) (web, Celery worker and beat); Ctrl-C stops all three."
 	DEBUG=true PORT=$(PORT) PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start
 
@@ -42,10 +43,10 @@ test: messages
 	SECRET_KEY=test-only-not-secret $(BIN)/python manage.py collectstatic --noinput -v0
 	SECRET_KEY=test-only-not-secret $(BIN)/python -m pytest
 
-# Refresh the README's screenshots from a real run of the workspace's browser tests.
+# Refresh the README's screenshots from a real run of the browser tests that take them.
 screenshots: messages
 	SECRET_KEY=test-only-not-secret $(BIN)/python manage.py collectstatic --noinput -v0
-	PRM_SCREENSHOT_DIR=docs/screenshots SECRET_KEY=test-only-not-secret $(BIN)/python -m pytest tests/test_browser_workspace.py
+	PRM_SCREENSHOT_DIR=docs/screenshots SECRET_KEY=test-only-not-secret $(BIN)/python -m pytest tests/test_browser_workspace.py tests/test_browser_dashboard.py tests/test_browser_portal.py
 
 lint: install
 	$(BIN)/ruff check .

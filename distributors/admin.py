@@ -11,6 +11,7 @@ from .models import (
     Distributor,
     Feedback,
     FeedbackReply,
+    PortalInvitation,
     Prefecture,
     ProductCategory,
     SharedPlan,
@@ -238,3 +239,39 @@ class SharedPlanAcknowledgementAdmin(admin.ModelAdmin):
     date_hierarchy = "acknowledged_at"
     search_fields = ("plan__title", "user__username", "user__first_name", "user__last_name")
     autocomplete_fields = ("plan", "user")
+
+
+@admin.register(PortalInvitation)
+class PortalInvitationAdmin(admin.ModelAdmin):
+    """Shown only: invitations are sent and revoked from the contact's page, which e-mails the
+    one-time link (the admin could not, since only the token's hash is kept)."""
+
+    list_display = (
+        "contact",
+        "contact__distributor",
+        "state",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "emailed_at",
+    )
+    list_select_related = ("contact__distributor", "invited_by")
+    date_hierarchy = "created_at"
+    search_fields = (
+        "contact__name_latin",
+        "contact__email",
+        *distributor_search_fields("contact__distributor"),
+    )
+
+    @admin.display(description=_("state"))
+    def state(self, obj):
+        return obj.state().label
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -19,6 +19,7 @@ are keyed by username. Running again, or with a larger scale, only adds what is 
 from __future__ import annotations
 
 import random
+import secrets
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -42,7 +43,15 @@ from meetings.models import (
     Cadence,
     Touchpoint,
 )
-from milestones.models import Goal, GoalAgreement, GoalVersion, Milestone, MilestoneEvaluation
+from milestones.models import (
+    Goal,
+    GoalAgreement,
+    GoalChangeProposal,
+    GoalVersion,
+    Milestone,
+    MilestoneEvaluation,
+    MilestoneEvidence,
+)
 from prm import roles
 from prm.choices import Side
 from prm.models import User
@@ -54,6 +63,7 @@ from .models import (
     DistributorStatus,
     Feedback,
     FeedbackReply,
+    PortalInvitation,
     Prefecture,
     ProductCategory,
     SharedPlan,
@@ -2815,6 +2825,64 @@ def _tie_partner_logins(ctx):
             user.groups.add(ctx.portal_group)
 
 
+def _portal_dialogue(ctx):
+    """What `partner` has already done in the portal, so that both sides see it.
+
+    Evidence on a milestone of an agreed goal and a change proposed to that goal, which
+    reopens its agreement; and a colleague invited by the account manager who has not set a
+    password yet. The goal that waits for `partner`'s acceptance is left for the demo.
+    """
+    partner = User.objects.get(username="partner")
+    contact = Contact.objects.filter(portal_user=partner).select_related("distributor").first()
+    if contact is None:
+        return
+    distributor = contact.distributor
+    goal = (
+        Goal.objects.filter(distributor=distributor, status=Goal.Status.OPEN)
+        .filter(agreements__side=Side.DISTRIBUTOR)
+        .order_by("pk")
+        .first()
+    )
+    if goal is not None:
+        milestone = goal.milestones.order_by("target_date", "pk").first()
+        if milestone is not None:
+            evidence = MilestoneEvidence(
+                milestone=milestone,
+                text="Photos of the tasting corner in 12 stores; buyers asked for a second "
+                "flavour. / 12店舗の試食コーナーの写真です。"
+                "バイヤーから2つ目のフレーバーの要望あり。",
+                added_by=partner,
+            )
+            _stamp(evidence, ctx.now - timedelta(days=3))
+            evidence.save()
+        proposal = GoalChangeProposal(
+            goal=goal,
+            version=goal.version,
+            comment="Could the horizon move by one quarter? Our Kyushu stores open in "
+            "autumn. / 九州の店舗開店が秋になるため、期間を1四半期延ばせないでしょうか。",
+            proposed_by=partner,
+        )
+        _stamp(proposal, ctx.now - timedelta(days=2))
+        proposal.save()
+    colleague = (
+        Contact.objects.filter(distributor=distributor, portal_user__isnull=True)
+        .exclude(email="")
+        .order_by("pk")
+        .first()
+    )
+    if colleague is not None and distributor.account_manager is not None:
+        # Nobody knows this link's token: the account manager sends a new invitation to
+        # see the e-mail (printed on the console by `make run`).
+        invitation = PortalInvitation(
+            contact=colleague,
+            token_hash=PortalInvitation.hash_token(secrets.token_urlsafe(32)),
+            invited_by=distributor.account_manager,
+            expires_at=ctx.now + timedelta(days=settings.PRM_INVITATION_DAYS - 1),
+        )
+        _stamp(invitation, ctx.now - timedelta(days=1))
+        invitation.save()
+
+
 def _partner_home(username):
     return Distributor.objects.filter(code=PARTNER_HOMES[username]).first()
 
@@ -2910,6 +2978,8 @@ def seed_demo(scale=1, *, today=None, progress: Callable[[str], None] | None = N
                 f"({time.monotonic() - started:.1f} s)"
             )
         _tie_partner_logins(ctx)
+        if 0 in created:
+            _portal_dialogue(ctx)
     logins = []
     for login in STAFF_LOGINS + PARTNER_LOGINS:
         user = ctx.users[login.username]

@@ -2,7 +2,7 @@ from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils.translation import gettext_lazy as _
 
 from prm import roles
@@ -25,6 +25,12 @@ def _people(role, current_pk):
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
+
+
+def _regions():
+    """Japan's regions from north to south, as the first prefecture of each orders them."""
+    regions = Prefecture.objects.values("region").annotate(first=Min("code")).order_by("first")
+    return [("", _("Any region"))] + [(row["region"], row["region"]) for row in regions]
 
 
 class DistributorFilterForm(forms.Form):
@@ -52,6 +58,8 @@ class DistributorFilterForm(forms.Form):
         required=False,
         empty_label=_("Any prefecture"),
     )
+    # Choices read when the form is shown or checked (the dashboard's drill-down uses it).
+    region = forms.ChoiceField(label=_("Region"), choices=_regions, required=False)
     account_manager = forms.ModelChoiceField(
         label=_("Account manager"),
         queryset=_people(roles.ACCOUNT_MANAGER, None),
@@ -189,7 +197,9 @@ class ContactForm(forms.ModelForm):
             .order_by("username")
         )
         self.fields["portal_user"].help_text = _(
-            "Lets this contact sign in to the partner portal. Administrators create logins."
+            "Lets this contact sign in to the partner portal. An invitation from the "
+            "distributor's page creates and links the login; choose one here only to link a "
+            "login an administrator made."
         )
         self.helper = FormHelper()
         self.helper.layout = Layout(

@@ -1,12 +1,16 @@
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from prm.choices import Language
+from prm.scoping import VisibleToQuerySet
 
 
 class Prefecture(models.Model):
@@ -39,9 +43,20 @@ class ProductCategory(models.Model):
         return self.name_en
 
 
-class ArchivableQuerySet(models.QuerySet):
+class ArchivableQuerySet(VisibleToQuerySet):
     def active(self):
         return self.filter(archived_at__isnull=True)
+
+
+class DistributorQuerySet(ArchivableQuerySet):
+    def portal_filter(self, distributor):
+        return Q(pk=distributor.pk)
+
+
+class ContactQuerySet(ArchivableQuerySet):
+    def portal_filter(self, distributor):
+        # Colleagues who left are no longer shown to the distributor's people.
+        return Q(distributor=distributor, archived_at__isnull=True)
 
 
 class DistributorRole(models.TextChoices):
@@ -127,7 +142,7 @@ class Distributor(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = ArchivableQuerySet.as_manager()
+    objects = DistributorQuerySet.as_manager()
 
     class Meta:
         ordering = ["name_en"]
@@ -220,7 +235,7 @@ class Contact(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = ArchivableQuerySet.as_manager()
+    objects = ContactQuerySet.as_manager()
 
     class Meta:
         ordering = ["distributor", "name_latin"]
@@ -280,6 +295,11 @@ class FeedbackStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
+class FeedbackQuerySet(VisibleToQuerySet):
+    def portal_filter(self, distributor):
+        return Q(distributor=distributor)
+
+
 class Feedback(models.Model):
     Kind = FeedbackKind
 
@@ -313,6 +333,8 @@ class Feedback(models.Model):
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = FeedbackQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("feedback")
@@ -334,6 +356,11 @@ class Feedback(models.Model):
         return reverse("distributors:feedback_detail", args=[self.pk])
 
 
+class FeedbackReplyQuerySet(VisibleToQuerySet):
+    def portal_filter(self, distributor):
+        return Q(feedback__distributor=distributor)
+
+
 class FeedbackReply(models.Model):
     feedback = models.ForeignKey(
         Feedback, verbose_name=_("feedback"), on_delete=models.CASCADE, related_name="replies"
@@ -348,6 +375,8 @@ class FeedbackReply(models.Model):
     body = models.TextField(_("reply"))
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
+    objects = FeedbackReplyQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at"]
         verbose_name = _("feedback reply")
@@ -360,6 +389,18 @@ class FeedbackReply(models.Model):
 class SharedPlanAudience(models.TextChoices):
     ALL = "all", _("All distributors")
     CHOSEN = "chosen", _("Chosen distributors")
+
+
+class SharedPlanQuerySet(VisibleToQuerySet):
+    def published(self):
+        return self.filter(published_at__lte=timezone.now())
+
+    def portal_filter(self, distributor):
+        # A subquery, not a join, so that a plan listed for several distributors is one row.
+        chosen = SharedPlan.distributors.through.objects.filter(distributor=distributor)
+        return Q(published_at__lte=timezone.now()) & (
+            Q(audience=SharedPlanAudience.ALL) | Q(pk__in=chosen.values("sharedplan_id"))
+        )
 
 
 class SharedPlan(models.Model):
@@ -399,6 +440,8 @@ class SharedPlan(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = SharedPlanQuerySet.as_manager()
+
     class Meta:
         ordering = ["-published_at", "-created_at"]
         verbose_name = _("shared plan")
@@ -420,6 +463,11 @@ class SharedPlan(models.Model):
         return self.title
 
 
+class SharedPlanAcknowledgementQuerySet(VisibleToQuerySet):
+    def portal_filter(self, distributor):
+        return Q(user__portal_contact__distributor=distributor)
+
+
 class SharedPlanAcknowledgement(models.Model):
     plan = models.ForeignKey(
         SharedPlan,
@@ -435,6 +483,8 @@ class SharedPlanAcknowledgement(models.Model):
     )
     acknowledged_at = models.DateTimeField(_("acknowledged at"), auto_now_add=True)
 
+    objects = SharedPlanAcknowledgementQuerySet.as_manager()
+
     class Meta:
         ordering = ["-acknowledged_at"]
         verbose_name = _("shared plan acknowledgement")
@@ -445,3 +495,141 @@ class SharedPlanAcknowledgement(models.Model):
 
     def __str__(self):
         return f"{self.plan} — {self.user}"
+
+
+class PortalInvitationState(models.TextChoices):
+    VALID = "valid", _("Valid")
+    EXPIRED = "expired", _("Expired")
+    ACCEPTED = "accepted", _("Already used")
+    REVOKED = "revoked", _("Revoked")
+
+
+class PortalInvitationQuerySet(models.QuerySet):
+    def open(self):
+        """Invitations neither used nor revoked, expired or not."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+    def valid(self, now):
+        """The invitations whose state is VALID at `now`, in SQL (see PortalInvitation.state)."""
+        return self.open().filter(
+            expires_at__gt=now,
+            contact__archived_at__isnull=True,
+            contact__distributor__archived_at__isnull=True,
+        )
+
+    def for_token(self, token):
+        """The invitation of a link's `token`, with its contact and login, or None."""
+        return (
+            self.select_related("contact__distributor", "contact__portal_user")
+            .filter(token_hash=PortalInvitation.hash_token(token))
+            .first()
+        )
+
+    def latest_by_contact(self, distributor):
+        """{contact id: that contact's latest invitation} for `distributor`'s contacts."""
+        latest = {}
+        invitations = self.filter(contact__distributor=distributor).select_related(
+            "contact__distributor"
+        )
+        for invitation in invitations.order_by("created_at", "pk"):
+            latest[invitation.contact_id] = invitation
+        return latest
+
+
+class PortalInvitation(models.Model):
+    """A one-time, expiring link that lets a contact set the password of their portal login.
+
+    Only the SHA-256 hash of the link's token is stored: the token itself exists only in the
+    e-mail, so reading the database gives nobody a working link.
+    """
+
+    State = PortalInvitationState
+
+    contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("contact"),
+        on_delete=models.CASCADE,
+        related_name="portal_invitations",
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("invited at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    emailed_at = models.DateTimeField(
+        _("e-mailed at"),
+        null=True,
+        blank=True,
+        help_text=_("Empty while the mail server has not taken the e-mail."),
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = PortalInvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("portal invitation")
+        verbose_name_plural = _("portal invitations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
+                name="portal_invitation_accepted_or_revoked",
+            ),
+        ]
+        indexes = [models.Index(fields=["contact", "created_at"])]
+
+    def __str__(self):
+        return _("Invitation of %(contact)s") % {"contact": self.contact}
+
+    @staticmethod
+    def hash_token(token):
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def state(self, now=None):
+        """Whether the link can still be used, and if not, why.
+
+        An invitation to a contact who has left, or whose company has (archived), counts as
+        revoked: it would lead to no portal. PortalInvitationQuerySet.valid is the same rule
+        in SQL.
+        """
+        now = now or timezone.now()
+        contact = self.contact
+        if self.revoked_at or contact.is_archived or contact.distributor.is_archived:
+            return self.State.REVOKED
+        if self.accepted_at:
+            return self.State.ACCEPTED
+        if self.expires_at <= now:
+            return self.State.EXPIRED
+        return self.State.VALID
+
+
+class PortalAccess(models.TextChoices):
+    """Where a contact stands with the partner portal, as the contact's page shows it."""
+
+    NONE = "none", _("No portal access")
+    INVITED = "invited", _("Invited")
+    EXPIRED = "expired", _("Invitation expired")
+    ACTIVE = "active", _("Portal access active")
+    REVOKED = "revoked", _("Portal access revoked")
+
+    @classmethod
+    def of(cls, contact, invitation):
+        """The access of `contact`, given its latest invitation (None if it never had one)."""
+        login = contact.portal_user
+        if login is None:
+            return cls.NONE
+        if login.is_active:
+            return cls.ACTIVE
+        state = invitation.state() if invitation else None
+        if state == PortalInvitationState.VALID:
+            return cls.INVITED
+        if state == PortalInvitationState.EXPIRED:
+            return cls.EXPIRED
+        # Revoked, or a login switched off after its invitation was used (or without one).
+        return cls.REVOKED

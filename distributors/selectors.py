@@ -1,4 +1,4 @@
-"""Reads for the distributor pages of the workspace, and reads scoped to one distributor's users."""
+"""Reads for the distributor pages of the workspace."""
 
 import unicodedata
 from collections import defaultdict
@@ -21,11 +21,10 @@ from django.db.models.functions import Cast, Coalesce, Greatest, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import ActionItem, AlignmentMeeting, Touchpoint
+from meetings.models import AlignmentMeeting, Touchpoint
 from milestones.models import Goal, Milestone, MilestoneEvaluation
-from prm.choices import Side
 
-from .models import Contact, Distributor, Feedback, SharedPlan
+from .models import Contact, Distributor, Feedback
 
 # ---------------------------------------------------------------------------------------------
 # Distributor list
@@ -111,6 +110,7 @@ def search_distributors(
     status="",
     role="",
     prefecture=None,
+    region="",
     account_manager=None,
     quiet_days=None,
     archived=ArchivedFilter.HIDE,
@@ -130,6 +130,11 @@ def search_distributors(
         distributors = distributors.filter(role=role)
     if prefecture:
         distributors = distributors.filter(prefectures=prefecture)
+    if region:
+        # A subquery: covering two prefectures of the region is still one row.
+        distributors = distributors.filter(
+            pk__in=Distributor.objects.filter(prefectures__region=region).values("pk")
+        )
     if account_manager:
         distributors = distributors.filter(account_manager=account_manager)
     if quiet_days:
@@ -200,7 +205,8 @@ def goals_with_progress(distributor):
         Prefetch("evaluations", queryset=latest_evaluation, to_attr="latest_evaluations")
     )
     return (
-        distributor.goals.select_related("owner_ours", "owner_distributor")
+        distributor.goals.with_open_change_proposal()
+        .select_related("owner_ours", "owner_distributor")
         .prefetch_related("agreements", Prefetch("milestones", queryset=milestones))
         .order_by(
             Case(When(status=Goal.Status.OPEN, then=Value(0)), default=Value(1)),
@@ -301,38 +307,4 @@ def distributor_timeline(distributor, kinds=(), page=1):
         number=page,
         has_previous=page > 1,
         has_next=has_next,
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Portal: what one distributor's users may see
-
-
-def portal_home(distributor):
-    now = timezone.now()
-    return {
-        "distributor": distributor,
-        "next_meetings": AlignmentMeeting.objects.filter(
-            distributors=distributor,
-            status=AlignmentMeeting.Status.PLANNED,
-            starts_at__gte=now,
-        ).order_by("starts_at")[:3],
-        "action_items": ActionItem.objects.filter(
-            distributor=distributor,
-            owner_side=Side.DISTRIBUTOR,
-            status=ActionItem.Status.OPEN,
-        ).order_by("due_on"),
-        "goals": Goal.objects.filter(distributor=distributor, status=Goal.Status.OPEN)
-        .prefetch_related("agreements")
-        .order_by("horizon_end"),
-        "plans": visible_plans(distributor)[:5],
-    }
-
-
-def visible_plans(distributor):
-    """Published plans shared with all distributors or with this one."""
-    return (
-        SharedPlan.objects.filter(published_at__lte=timezone.now())
-        .filter(Q(audience=SharedPlan.Audience.ALL) | Q(distributors=distributor))
-        .distinct()
     )

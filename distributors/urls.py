@@ -15,5 +15,11 @@ urlpatterns = [
     path("contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),
     path("contacts/<int:pk>/archive/", views.contact_archive, name="contact_archive"),
     path("contacts/<int:pk>/restore/", views.contact_restore, name="contact_restore"),
+    path("contacts/<int:pk>/invite/", views.contact_invite, name="contact_invite"),
+    path(
+        "contacts/<int:pk>/revoke-portal/",
+        views.contact_revoke_portal,
+        name="contact_revoke_portal",
+    ),
 ]
 urlpatterns += feedback_urls.urlpatterns

@@ -12,7 +12,7 @@ from prm.permissions import account_manager_required, staff_member_required
 
 from . import selectors, services
 from .forms import ContactForm, DistributorFilterForm, DistributorForm, TimelineFilterForm
-from .models import Contact, Distributor
+from .models import Contact, Distributor, PortalAccess, PortalInvitation
 
 LIST_PAGE_SIZE = 25
 
@@ -44,16 +44,27 @@ def _timeline_context(request, distributor):
     return {"timeline": timeline, "timeline_form": form}
 
 
+def _with_portal_access(distributor, contact_groups):
+    """Give each contact its latest invitation and portal access (one query for all)."""
+    latest = PortalInvitation.objects.latest_by_contact(distributor)
+    for _label, contacts in contact_groups:
+        for contact in contacts:
+            contact.portal_invitation = latest.get(contact.pk)
+            contact.portal_access = PortalAccess.of(contact, contact.portal_invitation)
+
+
 @staff_member_required
 def distributor_detail(request, pk):
     distributor = get_object_or_404(selectors.distributor_profiles(), pk=pk)
+    contacts = selectors.contacts_by_seniority(distributor)
+    _with_portal_access(distributor, contacts["contact_groups"])
     return render(
         request,
         "distributors/detail.html",
         {
             "distributor": distributor,
             "goals": selectors.goals_with_progress(distributor),
-            **selectors.contacts_by_seniority(distributor),
+            **contacts,
             **_timeline_context(request, distributor),
         },
     )
@@ -174,4 +185,35 @@ def contact_archive(request, pk):
 def contact_restore(request, pk):
     contact = services.do_restore_contact(get_object_or_404(Contact, pk=pk))
     messages.success(request, _("“%(name)s” is active again.") % {"name": contact})
+    return redirect(contact)
+
+
+@account_manager_required
+@require_POST
+def contact_invite(request, pk):
+    contact = get_object_or_404(Contact, pk=pk)
+    try:
+        services.do_invite_contact(request.user, contact)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Invitation to the partner portal created for “%(name)s”.") % {"name": contact},
+        )
+    return redirect(contact)
+
+
+@account_manager_required
+@require_POST
+def contact_revoke_portal(request, pk):
+    contact = get_object_or_404(Contact.objects.select_related("portal_user"), pk=pk)
+    try:
+        services.do_revoke_portal_access(contact)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("“%(name)s” no longer has access to the partner portal.") % {"name": contact}
+        )
     return redirect(contact)

@@ -31,8 +31,17 @@ class TouchpointAdmin(admin.ModelAdmin):
 
 class AgendaItemInline(admin.TabularInline):
     model = AgendaItem
-    fields = ("position", "title", "description", "proposer_side", "proposed_by", "status")
-    autocomplete_fields = ("proposed_by",)
+    fields = (
+        "position",
+        "title",
+        "description",
+        "proposer_side",
+        "proposed_by",
+        "status",
+        "decided_by",
+        "decided_at",
+    )
+    autocomplete_fields = ("proposed_by", "decided_by")
     extra = 0
 
 
@@ -47,8 +56,10 @@ class ActionItemInline(admin.TabularInline):
         "due_on",
         "status",
         "completed_at",
+        "completed_by",
+        "completion_note",
     )
-    autocomplete_fields = ("distributor", "owner_user", "owner_contact")
+    autocomplete_fields = ("distributor", "owner_user", "owner_contact", "completed_by")
     extra = 0
 
 
@@ -120,7 +131,14 @@ class ActionItemAdmin(admin.ModelAdmin):
     list_filter = ("status", "owner_side", "due_on")
     date_hierarchy = "due_on"
     search_fields = ("description", "completion_note", *distributor_search_fields())
-    autocomplete_fields = ("meeting", "touchpoint", "distributor", "owner_user", "owner_contact")
+    autocomplete_fields = (
+        "meeting",
+        "touchpoint",
+        "distributor",
+        "owner_user",
+        "owner_contact",
+        "completed_by",
+    )
     readonly_fields = ("created_at",)
 
     @admin.display(description=_("owner"))

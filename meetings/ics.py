@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from .models import AlignmentMeeting
+from .models import AgendaItem, AlignmentMeeting
 
 _ICS_STATUS = {
     AlignmentMeeting.Status.PLANNED: "CONFIRMED",
@@ -20,19 +20,29 @@ def meeting_uid(request, meeting):
     return f"meeting-{meeting.pk}@{request.get_host()}"
 
 
-def meeting_event(request, meeting, *, stamp=None):
+def meeting_event(request, meeting, *, stamp=None, page=None, distributors=None):
     """One VEVENT for `meeting`; times in UTC so no time-zone definition is needed.
 
-    Reads `meeting.distributors` and `meeting.agenda_items`: prefetch both for several meetings.
+    `page` is the path of the meeting's page for whoever downloads it (our staff page by
+    default), `distributors` the partners named in it (all the meeting's by default; none
+    for a distributor's own user, who must not learn who else sits on an advisory board).
+    The agenda is the accepted items of the prefetched `meeting.agenda_items`. Prefetch
+    `distributors` and `agenda_items` for several meetings.
     """
-    page = request.build_absolute_uri(meeting.get_absolute_url())
-    description = [
-        _("With: %(distributors)s")
-        % {"distributors": ", ".join(map(str, meeting.distributors.all()))}
-    ]
+    page = request.build_absolute_uri(page or meeting.get_absolute_url())
+    if distributors is None:
+        distributors = meeting.distributors.all()
+    description = []
+    if distributors:
+        description.append(
+            _("With: %(distributors)s") % {"distributors": ", ".join(map(str, distributors))}
+        )
     if meeting.join_url:
         description.append(_("Join: %(url)s") % {"url": meeting.join_url})
-    if agenda := meeting.agenda_items.all():
+    agenda = [
+        item for item in meeting.agenda_items.all() if item.status == AgendaItem.Status.ACCEPTED
+    ]
+    if agenda:
         description += [_("Agenda:"), *(f"- {item.title}" for item in agenda)]
     description.append(page)
 
@@ -49,15 +59,20 @@ def meeting_event(request, meeting, *, stamp=None):
     return event
 
 
+def _calendar():
+    calendar = Calendar()
+    calendar.add("prodid", "-//PRM//Alignment meetings//EN")
+    calendar.add("version", "2.0")
+    return calendar
+
+
 def meetings_calendar(request, meetings, *, name=None, refresh=None):
     """The .ics bytes of one VCALENDAR holding a VEVENT per meeting.
 
     `name` titles the calendar in the applications that subscribe to it; `refresh` (a
     timedelta) tells them how often to fetch it again.
     """
-    calendar = Calendar()
-    calendar.add("prodid", "-//PRM//Alignment meetings//EN")
-    calendar.add("version", "2.0")
+    calendar = _calendar()
     if name:
         calendar.add("x-wr-calname", name)
     if refresh:
@@ -69,6 +84,8 @@ def meetings_calendar(request, meetings, *, name=None, refresh=None):
     return calendar.to_ical()
 
 
-def meeting_calendar(request, meeting):
-    """The .ics bytes for `meeting` alone."""
-    return meetings_calendar(request, [meeting])
+def meeting_calendar(request, meeting, **options):
+    """The .ics bytes for `meeting` alone; `options` as for meeting_event."""
+    calendar = _calendar()
+    calendar.add_component(meeting_event(request, meeting, **options))
+    return calendar.to_ical()

@@ -16,6 +16,7 @@ from meetings.cadences import (
     default_cadence_for,
 )
 from prm.choices import Side
+from prm.scoping import VisibleToQuerySet
 
 
 class TouchpointKind(models.TextChoices):
@@ -31,6 +32,12 @@ class TouchpointMood(models.TextChoices):
     POSITIVE = "positive", _("Positive")
     NEUTRAL = "neutral", _("Neutral")
     CONCERN = "concern", _("Concern")
+
+
+class TouchpointQuerySet(VisibleToQuerySet):
+    def portal_filter(self, distributor):
+        # Touchpoints are our own notes of informal contact: never shown in the portal.
+        return None
 
 
 class Touchpoint(models.Model):
@@ -79,6 +86,8 @@ class Touchpoint(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
+
+    objects = TouchpointQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_on", "-created_at"]
@@ -132,6 +141,11 @@ class AlignmentMeetingStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     HELD = "held", _("Held")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class AlignmentMeetingQuerySet(VisibleToQuerySet):
+    def portal_filter(self, distributor):
+        return Q(distributors=distributor)
 
 
 class AlignmentMeeting(models.Model):
@@ -198,6 +212,8 @@ class AlignmentMeeting(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = AlignmentMeetingQuerySet.as_manager()
+
     class Meta:
         ordering = ["-starts_at"]
         verbose_name = _("alignment meeting")
@@ -235,6 +251,19 @@ class AgendaItemStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
+class AgendaItemQuerySet(VisibleToQuerySet):
+    def portal_filter(self, distributor):
+        # In an advisory board with several distributors, another one's proposals stay
+        # between it and us until we accept them.
+        return Q(meeting__distributors=distributor) & (
+            Q(status=AgendaItemStatus.ACCEPTED)
+            | Q(
+                proposer_side=Side.DISTRIBUTOR,
+                proposed_by__portal_contact__distributor=distributor,
+            )
+        )
+
+
 class AgendaItem(models.Model):
     Status = AgendaItemStatus
 
@@ -261,6 +290,18 @@ class AgendaItem(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ACCEPTED
     )
+    # Who accepted or declined a distributor's proposal, and when; empty for our own items.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    objects = AgendaItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting", "position", "pk"]
@@ -283,6 +324,12 @@ class ActionItemStatus(models.TextChoices):
     OPEN = "open", _("Open")
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class ActionItemQuerySet(VisibleToQuerySet):
+    def portal_filter(self, distributor):
+        # An action item from a touchpoint belongs to our notes of it, like the touchpoint.
+        return Q(distributor=distributor, meeting__isnull=False)
 
 
 class ActionItem(models.Model):
@@ -333,8 +380,18 @@ class ActionItem(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked done by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     completion_note = models.TextField(_("completion note"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ActionItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -500,6 +557,14 @@ class ReminderKind(models.TextChoices):
     QUARTER_PLANNING = "quarter_planning", _("Quarterly touchpoint planning")
     SEASONAL_PEAK = "seasonal_peak", _("Seasonal peak ahead")
     EXECUTIVE_DIGEST = "executive_digest", _("Weekly executive digest")
+    # What a distributor's people did in the portal, for its account manager.
+    FEEDBACK_RECEIVED = "feedback_received", _("Feedback from a distributor")
+    FEEDBACK_ANSWERED = "feedback_answered", _("A distributor answered on feedback")
+    AGENDA_PROPOSED = "agenda_proposed", _("Agenda item proposed by a distributor")
+    GOAL_ACCEPTED = "goal_accepted", _("Goal accepted by a distributor")
+    GOAL_CHANGE_PROPOSED = "goal_change_proposed", _("Goal change proposed by a distributor")
+    EVIDENCE_ADDED = "evidence_added", _("Milestone evidence from a distributor")
+    ACTION_ITEM_DONE = "action_item_done", _("Action item done by a distributor")
 
 
 class ReminderState(models.TextChoices):
@@ -526,8 +591,9 @@ class Reminder(models.Model):
     One row per recipient, kind, subject (the distributor, or none) and period: `period`
     names what the reminder is about in time (the due date of a cadence, a fiscal quarter
     such as "FY2026-Q3", a peak such as "2027-golden-week", an ISO week such as
-    "2026-W23"), so the same reminder can never be created twice however often the scans
-    run. An escalation to the executive sponsor is a row of its own for the sponsor, with
+    "2026-W23"), or for something done in the portal the object it concerns
+    ("feedback-812"), so the same reminder can never be created twice however often the
+    scans run. An escalation to the executive sponsor is a row of its own for the sponsor, with
     the cadence in its period ("touchpoint-2026-12-01"): it is sent on its own day, and
     the account manager's reminder stays as it was.
 
@@ -568,6 +634,9 @@ class Reminder(models.Model):
         related_name="reminders",
     )
     period = models.CharField(_("period"), max_length=40)
+    # The page of the one object a portal event is about (a feedback thread, a goal);
+    # empty for reminders, which open the distributor's page.
+    link = models.CharField(_("link"), max_length=300, blank=True)
     due_on = models.DateField(_("due on"), null=True, blank=True)
     message = models.TextField(_("message"), blank=True)
     state = models.CharField(
@@ -636,6 +705,8 @@ class Reminder(models.Model):
 
     def get_absolute_url(self):
         """The page that needs the recipient's action."""
+        if self.link:
+            return self.link
         if self.distributor_id:
             return reverse("distributors:detail", args=[self.distributor_id])
         name, query = self.PAGES[self.kind]

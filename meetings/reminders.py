@@ -55,8 +55,12 @@ UNFINISHED = (Milestone.Status.PLANNED, Milestone.Status.IN_PROGRESS)
 
 
 def language_of(user):
-    """The language to write to `user` in: the user's own where the model has one."""
-    return getattr(user, "language", None) or settings.LANGUAGE_CODE
+    """The language to write to `user` in: their own, else the site's.
+
+    Reminders go to our staff, who have no contact's language to fall back on; reading
+    only the field keeps a scan free of a query per recipient.
+    """
+    return user.language or settings.LANGUAGE_CODE
 
 
 def _in_rhythm():
@@ -110,6 +114,31 @@ def queue_delivery(reminder_ids):
                 exc_info=True,
             )
             return
+
+
+def do_notify_account_manager(distributor, kind, key, link, message, **params):
+    """Tell `distributor`'s account manager what its people did in the portal.
+
+    One reminder per event: `key` names the event ("agenda-31"), so doing it twice (a
+    double click, a retried request) notifies once. `message` is a lazy string formatted
+    with `params` in the manager's language. Delivered after commit like any reminder;
+    returns the new reminder's id, or None when there is nobody to tell or it exists.
+    """
+    manager = distributor.account_manager
+    if manager is None or not manager.is_active:
+        return None
+    with translation.override(language_of(manager)):
+        text = str(message) % {name: str(value) for name, value in params.items()}
+    reminder = Reminder(
+        kind=kind,
+        distributor=distributor,
+        recipient=manager,
+        period=key,
+        link=link,
+        message=text,
+    )
+    created = _create([reminder])
+    return created[0] if created else None
 
 
 @transaction.atomic

@@ -7,14 +7,17 @@ from django.shortcuts import get_object_or_404
 from distributors.models import Contact, Distributor
 from distributors.selectors import name_matches
 from prm.roles import STAFF_ROLES
+from prm.scoping import visible_or_404
 
-from .models import ActionItem, AlignmentMeeting, Touchpoint
+from .models import ActionItem, AgendaItem, AlignmentMeeting, Touchpoint
 
 # Hiragana and katakana spell the same reading: people type either, kana names are
 # usually stored in katakana.
 
-# What an action item shows: its owner on either side and its distributor.
-_ACTION_ITEM_RELATIONS = ("owner_user", "owner_contact", "distributor")
+# What an action item shows: its owner on either side, its distributor, who marked it done.
+_ACTION_ITEM_RELATIONS = ("owner_user", "owner_contact", "distributor", "completed_by")
+# What an agenda item shows our staff: who proposed it, from which distributor, who decided.
+_AGENDA_ITEM_RELATIONS = ("proposed_by__portal_contact__distributor", "decided_by")
 
 
 def staff_users():
@@ -77,13 +80,33 @@ def meeting_detail(pk):
                     "distributor__name_en", "name_latin"
                 ),
             ),
-            "agenda_items",
+            Prefetch(
+                "agenda_items", queryset=AgendaItem.objects.select_related(*_AGENDA_ITEM_RELATIONS)
+            ),
             Prefetch(
                 "action_items", queryset=ActionItem.objects.select_related(*_ACTION_ITEM_RELATIONS)
             ),
         ),
         pk=pk,
     )
+
+
+def agenda_items_of(meeting):
+    return meeting.agenda_items.select_related(*_AGENDA_ITEM_RELATIONS)
+
+
+def agenda_sections(agenda_items):
+    """The agenda as agreed, and apart from it the distributors' proposals: those waiting
+    for a decision first, then those declined."""
+    agenda, waiting, declined = [], [], []
+    for item in agenda_items:
+        if item.status == AgendaItem.Status.ACCEPTED:
+            agenda.append(item)
+        elif item.status == AgendaItem.Status.PROPOSED:
+            waiting.append(item)
+        else:
+            declined.append(item)
+    return {"agenda_items": agenda, "agenda_proposals": waiting + declined}
 
 
 def meeting_for_calendar(pk):
@@ -95,3 +118,63 @@ def meeting_for_calendar(pk):
 def action_items_of(origin):
     """The action items of a meeting or a touchpoint, with their owners."""
     return origin.action_items.select_related(*_ACTION_ITEM_RELATIONS)
+
+
+# The partner portal: everything through `visible_to`, so only the user's own distributor's
+# share of a meeting (an advisory board has several distributors) can be read.
+
+
+def _portal_agenda(user):
+    return Prefetch(
+        "agenda_items", queryset=AgendaItem.objects.visible_to(user).select_related("proposed_by")
+    )
+
+
+def portal_upcoming_meetings(user, now):
+    """Meetings still to come (or under way), cancelled ones included, soonest first."""
+    return (
+        AlignmentMeeting.objects.visible_to(user)
+        .filter(ends_at__gte=now)
+        .exclude(status=AlignmentMeeting.Status.HELD)
+        .prefetch_related(_portal_agenda(user))
+        .order_by("starts_at", "pk")
+    )
+
+
+def portal_past_meetings(user, now):
+    """Meetings over (or already held), latest first."""
+    return (
+        AlignmentMeeting.objects.visible_to(user)
+        .filter(Q(ends_at__lt=now) | Q(status=AlignmentMeeting.Status.HELD))
+        .order_by("-starts_at", "-pk")
+    )
+
+
+def portal_meeting_detail(user, pk):
+    return visible_or_404(
+        AlignmentMeeting.objects.prefetch_related(
+            _portal_agenda(user),
+            Prefetch(
+                "staff_attendees",
+                queryset=get_user_model().objects.order_by("last_name", "first_name", "username"),
+            ),
+            Prefetch(
+                "contact_attendees",
+                queryset=Contact.objects.visible_to(user).order_by("name_latin"),
+            ),
+            Prefetch(
+                "action_items",
+                queryset=ActionItem.objects.visible_to(user).select_related(
+                    "owner_user", "owner_contact", "completed_by"
+                ),
+            ),
+        ),
+        user,
+        pk=pk,
+    )
+
+
+def portal_meeting_for_calendar(user, pk):
+    return visible_or_404(
+        AlignmentMeeting.objects.prefetch_related(_portal_agenda(user)), user, pk=pk
+    )

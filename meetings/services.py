@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from prm.choices import Side
 
@@ -16,7 +17,17 @@ from .models import (
     Touchpoint,
     contacts_outside,
 )
-from .reminders import email_for
+from .reminders import do_notify_account_manager, email_for
+
+AGENDA_PROPOSED_MESSAGE = gettext_lazy(
+    "%(person)s (%(partner)s) proposed an agenda item for %(meeting)s: %(title)s"
+)
+PROPOSALS_CLOSED = gettext_lazy(
+    "Items can only be proposed for a planned meeting that has not started yet."
+)
+ACTION_ITEM_DONE_MESSAGE = gettext_lazy(
+    "%(person)s (%(partner)s) marked an action item of %(meeting)s done: %(action)s"
+)
 
 
 def do_deliver_reminder(reminder_id):
@@ -130,16 +141,75 @@ def do_share_minutes(meeting, shared):
 @transaction.atomic
 def do_add_agenda_item(meeting, *, proposed_by, title, description=""):
     """Add an item from our side at the end of the agenda."""
-    last = meeting.agenda_items.aggregate(last=Max("position"))["last"]
     return AgendaItem.objects.create(
         meeting=meeting,
-        position=0 if last is None else last + 1,
+        position=_next_position(meeting),
         title=title,
         description=description,
         proposed_by=proposed_by,
         proposer_side=Side.OURS,
         status=AgendaItem.Status.ACCEPTED,
     )
+
+
+def _next_position(meeting):
+    last = meeting.agenda_items.aggregate(last=Max("position"))["last"]
+    return 0 if last is None else last + 1
+
+
+def can_propose_agenda_item(meeting, now=None):
+    """Proposals are for a meeting still to come: not one held, cancelled or under way."""
+    return meeting.status == AlignmentMeeting.Status.PLANNED and meeting.starts_at > (
+        now or timezone.now()
+    )
+
+
+@transaction.atomic
+def do_propose_agenda_item(meeting, *, proposed_by, title, description=""):
+    """A distributor's user proposes an item; their account manager accepts or declines it."""
+    distributor = proposed_by.portal_distributor
+    if distributor is None or not meeting.distributors.filter(pk=distributor.pk).exists():
+        raise ValidationError(_("You can only propose items for your own meetings."))
+    if not can_propose_agenda_item(meeting):
+        raise ValidationError(PROPOSALS_CLOSED)
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        position=_next_position(meeting),
+        title=title,
+        description=description,
+        proposed_by=proposed_by,
+        proposer_side=Side.DISTRIBUTOR,
+        status=AgendaItem.Status.PROPOSED,
+    )
+    do_notify_account_manager(
+        distributor,
+        Reminder.Kind.AGENDA_PROPOSED,
+        f"agenda-{item.pk}",
+        meeting.get_absolute_url() + "#agenda-proposals",
+        AGENDA_PROPOSED_MESSAGE,
+        person=proposed_by,
+        partner=distributor,
+        meeting=meeting,
+        title=title,
+    )
+    return item
+
+
+def do_decide_agenda_item(item, *, status, decided_by):
+    """Accept or decline a distributor's proposal; returns False if it was already decided.
+
+    A conditional update: when two managers click at the same time, the first decides and
+    the second changes nothing.
+    """
+    if status not in (AgendaItem.Status.ACCEPTED, AgendaItem.Status.DECLINED):
+        raise ValueError(f"Not a decision: {status!r}")
+    now = timezone.now()
+    decided = AgendaItem.objects.filter(pk=item.pk, status=AgendaItem.Status.PROPOSED).update(
+        status=status, decided_by=decided_by, decided_at=now
+    )
+    if decided:
+        item.status, item.decided_by, item.decided_at = status, decided_by, now
+    return bool(decided)
 
 
 def do_add_action_item(meeting, **fields):
@@ -150,8 +220,47 @@ def do_add_action_item(meeting, **fields):
     return item
 
 
-def do_set_action_item_status(item, status):
+def do_set_action_item_status(item, status, *, by=None):
+    """Set the status from our side; `by` is whoever marks it done."""
+    done = status == ActionItem.Status.DONE
     item.status = status
-    item.completed_at = timezone.now() if status == ActionItem.Status.DONE else None
-    item.save(update_fields=["status", "completed_at"])
+    item.completed_at = timezone.now() if done else None
+    item.completed_by = by if done else None
+    item.save(update_fields=["status", "completed_at", "completed_by"])
     return item
+
+
+def do_complete_action_item(item, *, completed_by, note=""):
+    """A distributor's user marks one of their side's open items done, with a comment.
+
+    Returns False when the item was no longer open (done already, or cancelled): a
+    conditional update, so a double click or two colleagues at once complete it once.
+    """
+    distributor = completed_by.portal_distributor
+    theirs = distributor is not None and item.distributor_id == distributor.pk
+    if not theirs or item.owner_side != Side.DISTRIBUTOR:
+        raise ValidationError(_("Only your side's action items can be marked done here."))
+    now = timezone.now()
+    completed = ActionItem.objects.filter(pk=item.pk, status=ActionItem.Status.OPEN).update(
+        status=ActionItem.Status.DONE,
+        completed_at=now,
+        completed_by=completed_by,
+        completion_note=note,
+    )
+    if not completed:
+        return False
+    item.status, item.completed_at = ActionItem.Status.DONE, now
+    item.completed_by, item.completion_note = completed_by, note
+    do_notify_account_manager(
+        distributor,
+        Reminder.Kind.ACTION_ITEM_DONE,
+        # Reopened by us and done again is a new event: the time tells the two apart.
+        f"action-item-{item.pk}-{now:%Y%m%d%H%M%S}",
+        item.meeting.get_absolute_url() + f"#action-item-{item.pk}",
+        ACTION_ITEM_DONE_MESSAGE,
+        person=completed_by,
+        partner=distributor,
+        meeting=item.meeting,
+        action=item.description,
+    )
+    return True

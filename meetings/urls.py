@@ -19,4 +19,5 @@ urlpatterns = [
     path("meetings/<int:pk>/action-items/", views.action_item_add, name="action_item_add"),
     path("meetings/<int:pk>/calendar.ics", views.meeting_ics, name="meeting_ics"),
     path("action-items/<int:pk>/status/", views.action_item_status, name="action_item_status"),
+    path("agenda-items/<int:pk>/decide/", views.agenda_item_decide, name="agenda_item_decide"),
 ]

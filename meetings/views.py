@@ -13,11 +13,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from prm.choices import Side
 from prm.permissions import account_manager_required, staff_member_required
 
 from . import ics, selectors, services
 from .forms import ActionItemForm, AgendaItemForm, MeetingForm, MinutesForm, TouchpointForm
-from .models import ActionItem, AlignmentMeeting
+from .models import ActionItem, AgendaItem, AlignmentMeeting
 
 
 def _is_htmx(request):
@@ -181,6 +182,7 @@ def meeting_detail(request, pk):
 def _meeting_page(request, meeting, *, agenda_form=None, action_form=None):
     context = {
         "meeting": meeting,
+        **selectors.agenda_sections(meeting.agenda_items.all()),
         "action_items": meeting.action_items.all(),
         "minutes": [
             (AlignmentMeeting._meta.get_field(name).verbose_name, getattr(meeting, name))
@@ -246,13 +248,51 @@ def agenda_item_add(request, pk):
     if not _is_htmx(request):
         return _meeting_page(request, selectors.meeting_detail(pk), agenda_form=form)
     _autofocus(form)
+    return _agenda_response(request, meeting, form, added=added)
+
+
+def _agenda_response(request, meeting, form, **news):
+    """The agenda for htmx to swap in, and `news` (added=item or decided=item) for the
+    status region that screen readers announce."""
     context = {
         "meeting": meeting,
-        "agenda_items": meeting.agenda_items.all(),
+        **selectors.agenda_sections(selectors.agenda_items_of(meeting)),
         "agenda_form": form,
-        "added": added,
+        **news,
     }
     return render(request, "meetings/_agenda_response.html", context)
+
+
+@account_manager_required
+@require_POST
+def agenda_item_decide(request, pk):
+    """Accept or decline an agenda item a distributor proposed."""
+    item = get_object_or_404(
+        AgendaItem.objects.select_related("meeting"), pk=pk, proposer_side=Side.DISTRIBUTOR
+    )
+    decision = request.POST.get("decision")
+    if decision not in (AgendaItem.Status.ACCEPTED, AgendaItem.Status.DECLINED):
+        raise BadRequest("Unknown decision.")
+    decided = services.do_decide_agenda_item(item, status=decision, decided_by=request.user)
+    if not decided:
+        item.refresh_from_db(fields=["status", "decided_by", "decided_at"])
+    if _is_htmx(request):
+        return _agenda_response(
+            request, item.meeting, AgendaItemForm(), decided=item, already_decided=not decided
+        )
+    if decided:
+        messages.success(
+            request,
+            _("Agenda item “%(title)s”: %(status)s.")
+            % {"title": item.title, "status": item.get_status_display()},
+        )
+    else:
+        messages.info(
+            request,
+            _("Agenda item “%(title)s” was already decided: %(status)s.")
+            % {"title": item.title, "status": item.get_status_display()},
+        )
+    return redirect(item.meeting.get_absolute_url() + "#agenda")
 
 
 @account_manager_required
@@ -286,7 +326,7 @@ def action_item_status(request, pk):
     status = request.POST.get("status")
     if status not in ActionItem.Status.values:
         raise BadRequest("Unknown action item status.")
-    services.do_set_action_item_status(item, status)
+    services.do_set_action_item_status(item, status, by=request.user)
     origin = item.meeting or item.touchpoint
     if _is_htmx(request):
         context = {"action_items": selectors.action_items_of(origin), "changed": item}

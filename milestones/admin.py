@@ -1,9 +1,20 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from distributors.admin import distributor_search_fields
+from prm.forms import HTTPS_URL_FIELDS
 
-from .models import Goal, GoalAgreement, GoalVersion, Milestone, MilestoneEvaluation
+from .models import (
+    Goal,
+    GoalAgreement,
+    GoalChangeProposal,
+    GoalVersion,
+    Milestone,
+    MilestoneEvaluation,
+    MilestoneEvidence,
+)
 
 
 class MilestoneInline(admin.TabularInline):
@@ -58,7 +69,7 @@ class GoalAdmin(admin.ModelAdmin):
     inlines = [MilestoneInline, GoalAgreementInline, GoalVersionInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("agreements")
+        return super().get_queryset(request).prefetch_related("agreements", "change_proposals")
 
     @admin.display(description=_("agreement"))
     def agreement(self, goal):
@@ -125,3 +136,40 @@ class MilestoneEvaluationAdmin(admin.ModelAdmin):
         "created_by",
     )
     readonly_fields = ("created_at",)
+
+
+@admin.register(GoalChangeProposal)
+class GoalChangeProposalAdmin(admin.ModelAdmin):
+    list_display = ("goal", "version", "proposed_by", "created_at", "answer", "answered_at")
+    list_select_related = ("goal", "proposed_by")
+    list_filter = ("answer",)
+    date_hierarchy = "created_at"
+    search_fields = ("goal__title", "comment", *distributor_search_fields("goal__distributor"))
+    autocomplete_fields = ("goal", "proposed_by", "answered_by")
+    readonly_fields = ("created_at",)
+
+
+@admin.register(MilestoneEvidence)
+class MilestoneEvidenceAdmin(admin.ModelAdmin):
+    """The uploaded file is never replaced here: it came from the distributor and was checked."""
+
+    list_display = ("milestone", "added_by", "created_at", "file_name")
+    list_select_related = ("milestone", "added_by")
+    date_hierarchy = "created_at"
+    search_fields = (
+        "milestone__title",
+        "text",
+        "file_name",
+        *distributor_search_fields("milestone__goal__distributor"),
+    )
+    autocomplete_fields = ("milestone", "added_by")
+    formfield_overrides = HTTPS_URL_FIELDS
+    fields = ("milestone", "text", "link", "download", "file_size", "added_by", "created_at")
+    readonly_fields = ("download", "file_size", "created_at")
+
+    @admin.display(description=_("file"))
+    def download(self, evidence):
+        if not evidence.file:
+            return "—"
+        url = reverse("milestones:evidence_download", args=[evidence.pk])
+        return format_html('<a href="{}">{}</a>', url, evidence.file_name)

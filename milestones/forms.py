@@ -141,3 +141,12 @@ class EvaluationForm(forms.ModelForm):
         if day > timezone.localdate():
             raise forms.ValidationError(_("An evaluation cannot be dated in the future."))
         return day
+
+
+class DeclineChangeForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why we keep the goal as it is"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        help_text=_("The distributor reads this note in the partner portal."),
+    )

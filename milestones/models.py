@@ -1,11 +1,15 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from prm.choices import Side
+from prm.scoping import VisibleToQuerySet
+
+from . import evidence as evidence_files
 
 
 class GoalStatus(models.TextChoices):
@@ -19,6 +23,17 @@ class GoalAgreementState(models.TextChoices):
     AWAITING_DISTRIBUTOR = "awaiting_distributor", _("Waiting for the distributor")
     AWAITING_US = "awaiting_us", _("Waiting for our side")
     NOT_ACCEPTED = "not_accepted", _("Not yet accepted by either side")
+    CHANGE_PROPOSED = "change_proposed", _("Change proposed by the distributor")
+
+
+class GoalQuerySet(VisibleToQuerySet):
+    def portal_filter(self, distributor):
+        return Q(distributor=distributor)
+
+    def with_open_change_proposal(self):
+        """Tells `agreement_state` whether a change proposal is open, without a query per goal."""
+        proposals = GoalChangeProposal.objects.filter(goal=OuterRef("pk"), answer="")
+        return self.annotate(open_change_proposal=Exists(proposals))
 
 
 class Goal(models.Model):
@@ -69,6 +84,8 @@ class Goal(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = GoalQuerySet.as_manager()
+
     class Meta:
         ordering = ["distributor", "horizon_end", "title"]
         verbose_name = _("goal")
@@ -99,6 +116,17 @@ class Goal(models.Model):
             )
 
     def agreement_state(self):
+        """Where agreement stands. For a list, prefetch `agreements`, and `change_proposals`
+        or use `with_open_change_proposal()`.
+
+        A change the distributor proposed reopens agreement until our side answers it,
+        whoever had accepted the current version before.
+        """
+        proposed = getattr(self, "open_change_proposal", None)
+        if proposed is None:
+            proposed = any(proposal.is_open for proposal in self.change_proposals.all())
+        if proposed:
+            return self.Agreement.CHANGE_PROPOSED
         sides = {a.side for a in self.agreements.all() if a.version == self.version}
         if sides >= {Side.OURS, Side.DISTRIBUTOR}:
             return self.Agreement.AGREED
@@ -111,6 +139,11 @@ class Goal(models.Model):
     @property
     def is_agreed(self):
         return self.agreement_state() == self.Agreement.AGREED
+
+
+class GoalAgreementQuerySet(VisibleToQuerySet):
+    def portal_filter(self, distributor):
+        return Q(goal__distributor=distributor)
 
 
 class GoalAgreement(models.Model):
@@ -131,6 +164,8 @@ class GoalAgreement(models.Model):
     accepted_at = models.DateTimeField(_("accepted at"), auto_now_add=True)
     comment = models.TextField(_("comment"), blank=True)
 
+    objects = GoalAgreementQuerySet.as_manager()
+
     class Meta:
         ordering = ["goal", "version", "side"]
         verbose_name = _("goal agreement")
@@ -144,6 +179,11 @@ class GoalAgreement(models.Model):
 
     def __str__(self):
         return f"{self.goal} v{self.version} · {self.get_side_display()}"
+
+
+class GoalVersionQuerySet(VisibleToQuerySet):
+    def portal_filter(self, distributor):
+        return Q(goal__distributor=distributor)
 
 
 class GoalVersion(models.Model):
@@ -199,6 +239,8 @@ class GoalVersion(models.Model):
     )
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
 
+    objects = GoalVersionQuerySet.as_manager()
+
     class Meta:
         ordering = ["goal", "-version"]
         verbose_name = _("goal version")
@@ -209,6 +251,84 @@ class GoalVersion(models.Model):
 
     def __str__(self):
         return f"{self.title} v{self.version}"
+
+
+class GoalChangeProposalAnswer(models.TextChoices):
+    REVISED = "revised", _("Answered with a new version")
+    DECLINED = "declined", _("Declined")
+
+
+class GoalChangeProposalQuerySet(VisibleToQuerySet):
+    def portal_filter(self, distributor):
+        return Q(goal__distributor=distributor)
+
+    def open(self):
+        return self.filter(answer="")
+
+
+class GoalChangeProposal(models.Model):
+    """A change to a goal that the distributor's people asked for, and our side's answer.
+
+    While it is open the goal is not agreed. Our side answers by restating the goal (a
+    new version, which both sides accept again) or by declining it with a note.
+    """
+
+    Answer = GoalChangeProposalAnswer
+
+    goal = models.ForeignKey(
+        Goal, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="change_proposals"
+    )
+    version = models.PositiveIntegerField(_("version it answers"))
+    comment = models.TextField(_("proposed change"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    answer = models.CharField(_("answer"), max_length=20, choices=Answer.choices, blank=True)
+    answer_note = models.TextField(_("note"), blank=True)
+    # For a revision, the version that answered it.
+    answered_version = models.PositiveIntegerField(
+        _("answered with version"), null=True, blank=True
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    objects = GoalChangeProposalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["goal", "-created_at", "-pk"]
+        verbose_name = _("goal change proposal")
+        verbose_name_plural = _("goal change proposals")
+        constraints = [
+            # One open proposal per goal: a double click proposes once, and our side
+            # answers one thing at a time.
+            models.UniqueConstraint(
+                fields=["goal"], condition=Q(answer=""), name="goal_one_open_change_proposal"
+            ),
+            models.CheckConstraint(
+                condition=Q(answer="", answered_at__isnull=True)
+                | Q(answer__in=GoalChangeProposalAnswer.values, answered_at__isnull=False),
+                name="goal_change_proposal_answer_dated",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.goal} v{self.version} · {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self):
+        return not self.answer
 
 
 class MilestoneKind(models.TextChoices):
@@ -226,6 +346,11 @@ class MilestoneStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class MilestoneQuerySet(VisibleToQuerySet):
+    def portal_filter(self, distributor):
+        return Q(goal__distributor=distributor)
 
 
 class Milestone(models.Model):
@@ -247,6 +372,8 @@ class Milestone(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = MilestoneQuerySet.as_manager()
 
     class Meta:
         ordering = ["target_date", "pk"]
@@ -273,6 +400,12 @@ class MilestoneEvaluationOutcome(models.TextChoices):
     ACHIEVED = "achieved", _("Achieved")
     PARTLY = "partly", _("Partly achieved")
     NOT_YET = "not_yet", _("Not yet")
+
+
+class MilestoneEvaluationQuerySet(VisibleToQuerySet):
+    def portal_filter(self, distributor):
+        # Only the evaluations we chose to share.
+        return Q(milestone__goal__distributor=distributor, shared_with_distributor=True)
 
 
 class MilestoneEvaluation(models.Model):
@@ -321,6 +454,8 @@ class MilestoneEvaluation(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = MilestoneEvaluationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-evaluated_on", "-pk"]
         verbose_name = _("milestone evaluation")
@@ -345,3 +480,60 @@ class MilestoneEvaluation(models.Model):
             raise ValidationError(
                 {"meeting": _("The meeting must be one with this goal's distributor.")}
             )
+
+
+class MilestoneEvidenceQuerySet(VisibleToQuerySet):
+    def portal_filter(self, distributor):
+        return Q(milestone__goal__distributor=distributor)
+
+
+class MilestoneEvidence(models.Model):
+    """What the distributor's people show of a milestone's progress: a note, a link, a file.
+
+    The file is kept in the private storage under a generated name; `file_name` is the
+    name it had, cleaned, only for showing and downloading (milestones/evidence.py).
+    """
+
+    milestone = models.ForeignKey(
+        Milestone, verbose_name=_("milestone"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    text = models.TextField(_("what happened"), blank=True)
+    link = models.URLField(
+        _("link"), max_length=500, blank=True, validators=[URLValidator(schemes=["https"])]
+    )
+    file = models.FileField(
+        _("file"),
+        storage=evidence_files.private_storage,
+        upload_to=evidence_files.stored_name,
+        max_length=100,
+        blank=True,
+    )
+    file_name = models.CharField(_("file name"), max_length=150, blank=True)
+    file_size = models.PositiveBigIntegerField(_("file size"), null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    objects = MilestoneEvidenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["milestone", "-created_at", "-pk"]
+        verbose_name = _("milestone evidence")
+        verbose_name_plural = _("milestone evidence")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(text="") | ~Q(link="") | ~Q(file=""), name="evidence_not_empty"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.milestone} · {self.created_at:%Y-%m-%d}"
+
+    @property
+    def content_type(self):
+        return evidence_files.content_type(self.file_name)

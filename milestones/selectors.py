@@ -3,7 +3,7 @@
 from itertools import zip_longest
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q
+from django.db.models import Case, Prefetch, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.formats import localize
@@ -11,8 +11,17 @@ from django.utils.formats import localize
 from distributors.models import Distributor
 from prm import roles
 from prm.choices import Side
+from prm.scoping import visible_or_404
 
-from .models import Goal, GoalAgreement, GoalVersion, Milestone, MilestoneEvaluation
+from .models import (
+    Goal,
+    GoalAgreement,
+    GoalChangeProposal,
+    GoalVersion,
+    Milestone,
+    MilestoneEvaluation,
+    MilestoneEvidence,
+)
 
 
 def staff_users(keep_pk=None):
@@ -40,28 +49,88 @@ def milestone_or_404(pk):
     return get_object_or_404(Milestone.objects.select_related("goal__distributor"), pk=pk)
 
 
+def change_proposal_or_404(pk):
+    return get_object_or_404(GoalChangeProposal.objects.select_related("goal"), pk=pk)
+
+
 def goal_page(pk):
-    """The goal with its agreement per side, its version history and its milestones."""
+    """The goal with its agreement per side, its version history, the distributor's change
+    proposals and its milestones with evaluations and evidence."""
     evaluations = MilestoneEvaluation.objects.select_related("meeting").prefetch_related(
         "staff_participants", "contact_participants"
     )
-    agreements = GoalAgreement.objects.select_related("accepted_by").order_by("-version", "side")
-    versions = GoalVersion.objects.select_related("created_by", "owner_ours", "owner_distributor")
-    goals = Goal.objects.select_related(
-        "distributor", "owner_ours", "owner_distributor"
-    ).prefetch_related(
-        Prefetch("agreements", agreements),
-        Prefetch("versions", versions),
-        Prefetch("milestones__evaluations", evaluations),  # latest first (model ordering)
+    goals = _goal_page_queryset(
+        Goal.objects,
+        GoalAgreement.objects,
+        GoalVersion.objects,
+        GoalChangeProposal.objects,
+        Milestone.objects.prefetch_related(
+            Prefetch("evaluations", evaluations),  # latest first (model ordering)
+            Prefetch("evidence", MilestoneEvidence.objects.select_related("added_by")),
+        ),
     )
-    goal = get_object_or_404(goals, pk=pk)
+    return _goal_page(get_object_or_404(goals, pk=pk))
+
+
+def portal_goals(user):
+    """The goals the user's distributor has with us, open first, with their agreement."""
+    return (
+        Goal.objects.visible_to(user)
+        .select_related("owner_ours", "owner_distributor")
+        .prefetch_related(
+            Prefetch("agreements", GoalAgreement.objects.visible_to(user)),
+            Prefetch("change_proposals", GoalChangeProposal.objects.visible_to(user)),
+            Prefetch("milestones", Milestone.objects.visible_to(user)),
+        )
+        .order_by(
+            Case(When(status=Goal.Status.OPEN, then=Value(0)), default=Value(1)),
+            "horizon_end",
+            "pk",
+        )
+    )
+
+
+def portal_goal_page(user, pk):
+    """The goal page of the portal: every row read through `visible_to(user)`, so that
+    evaluations we did not share never reach it."""
+    evaluations = MilestoneEvaluation.objects.visible_to(user)
+    evidence = MilestoneEvidence.objects.visible_to(user).select_related("added_by")
+    goals = _goal_page_queryset(
+        Goal.objects.visible_to(user),
+        GoalAgreement.objects.visible_to(user),
+        GoalVersion.objects.visible_to(user),
+        GoalChangeProposal.objects.visible_to(user),
+        Milestone.objects.visible_to(user).prefetch_related(
+            Prefetch("evaluations", evaluations), Prefetch("evidence", evidence)
+        ),
+    )
+    return _goal_page(visible_or_404(goals, user, pk=pk))
+
+
+def _goal_page_queryset(goals, agreements, versions, proposals, milestones):
+    return goals.select_related("distributor", "owner_ours", "owner_distributor").prefetch_related(
+        Prefetch(
+            "agreements", agreements.select_related("accepted_by").order_by("-version", "side")
+        ),
+        Prefetch(
+            "versions", versions.select_related("created_by", "owner_ours", "owner_distributor")
+        ),
+        Prefetch("change_proposals", proposals.select_related("proposed_by", "answered_by")),
+        Prefetch("milestones", milestones),
+    )
+
+
+def _goal_page(goal):
     accepted = list(goal.agreements.all())
+    proposals = list(goal.change_proposals.all())
     return {
         "goal": goal,
         "distributor": goal.distributor,
         "agreement_state": goal.agreement_state(),
         "sides": [_side(goal, side, accepted) for side in Side],
         "history": _history(goal.versions.all(), accepted),
+        "open_proposals": [p for p in proposals if p.is_open],
+        "past_proposals": [p for p in proposals if not p.is_open],
         "milestones": goal.milestones.all(),
     }
 

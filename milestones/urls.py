@@ -15,4 +15,10 @@ urlpatterns = [
         views.evaluation_create,
         name="evaluation_create",
     ),
+    path(
+        "goal-changes/<int:pk>/decline/",
+        views.change_proposal_decline,
+        name="change_proposal_decline",
+    ),
+    path("evidence/<int:pk>/file/", views.evidence_download, name="evidence_download"),
 ]

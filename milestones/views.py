@@ -1,20 +1,25 @@
 """Goals, milestones and their evaluations in the account managers' workspace."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from prm.permissions import account_manager_required, staff_member_required
+from prm.scoping import visible_or_404
 
-from . import selectors, services
-from .forms import AcceptGoalForm, EvaluationForm, GoalForm, MilestoneForm
+from . import evidence, selectors, services
+from .forms import AcceptGoalForm, DeclineChangeForm, EvaluationForm, GoalForm, MilestoneForm
+from .models import MilestoneEvidence
 
 
 @staff_member_required
 def goal_detail(request, pk):
-    return render(request, "milestones/goal_detail.html", selectors.goal_page(pk))
+    context = selectors.goal_page(pk)
+    context["decline_form"] = DeclineChangeForm()
+    return render(request, "milestones/goal_detail.html", context)
 
 
 @account_manager_required
@@ -51,7 +56,12 @@ def goal_edit(request, pk):
     return render(
         request,
         "milestones/goal_form.html",
-        {"form": form, "distributor": goal.distributor, "goal": goal},
+        {
+            "form": form,
+            "distributor": goal.distributor,
+            "goal": goal,
+            "open_proposals": goal.change_proposals.open().select_related("proposed_by"),
+        },
     )
 
 
@@ -68,6 +78,31 @@ def goal_accept(request, pk):
     else:
         messages.error(request, form.errors["version"][0])
     return redirect(goal)
+
+
+@account_manager_required
+@require_POST
+def change_proposal_decline(request, pk):
+    proposal = selectors.change_proposal_or_404(pk)
+    form = DeclineChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.do_decline_goal_change(request.user, proposal, form.cleaned_data["note"])
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("Proposal declined; the distributor sees your note."))
+        return redirect(proposal.goal)
+    context = selectors.goal_page(proposal.goal_id)
+    context["decline_form"] = form
+    context["declining"] = proposal.pk
+    return render(request, "milestones/goal_detail.html", context, status=400)
+
+
+@staff_member_required
+@require_GET
+def evidence_download(request, pk):
+    return evidence.file_response(visible_or_404(MilestoneEvidence.objects, request.user, pk=pk))
 
 
 @account_manager_required

@@ -13,6 +13,8 @@ def navigation(request):
         "nav_portal": user.is_distributor_user,
         "nav_admin": user.is_superuser,
     }
+    if user.is_distributor_user:
+        context["portal_distributor"] = user.portal_distributor
     if user.is_staff_member:
         context["nav_unread_notifications"] = notifications.unread_count(user)
     return context

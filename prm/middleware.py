@@ -1,4 +1,4 @@
-from django.utils import timezone
+from django.utils import timezone, translation
 
 
 class UserTimezoneMiddleware:
@@ -13,4 +13,23 @@ class UserTimezoneMiddleware:
             timezone.activate(user.time_zone)
         else:
             timezone.deactivate()
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """Speak the language the signed-in user prefers, whatever the browser asks for.
+
+    Runs after authentication; Django's LocaleMiddleware before it has already chosen
+    from the cookie or the browser, which is what anonymous pages (the login) keep.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        language = user.preferred_language if user is not None and user.is_authenticated else None
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
         return self.get_response(request)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from timezone_field import TimeZoneField
 
 from . import roles
+from .choices import Language
 
 
 class User(AbstractUser):
@@ -19,6 +20,13 @@ class User(AbstractUser):
         _("time zone"),
         default=settings.TIME_ZONE,
         help_text=_("Dates and times are shown in this zone."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        choices=Language.choices,
+        blank=True,
+        help_text=_("Pages and e-mails are in this language. Empty: the browser's language."),
     )
     # The secret in the URL of the user's calendar feed (prm/calendar_feed.py): calendar
     # applications cannot log in, so whoever knows it reads the feed. Empty until the user
@@ -63,6 +71,15 @@ class User(AbstractUser):
     def is_staff_member(self):
         """One of our people (account manager or executive), as opposed to a distributor's."""
         return self.is_account_manager or self.is_executive
+
+    @property
+    def preferred_language(self):
+        """The language chosen by the user; for a distributor's contact who chose none,
+        the language we know the contact by; else None (the browser decides)."""
+        if self.language:
+            return self.language
+        contact = getattr(self, "portal_contact", None) if self.is_distributor_user else None
+        return contact.language if contact is not None else None
 
     @cached_property
     def portal_distributor(self):

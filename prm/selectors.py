@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from operator import attrgetter
 
-from django.db.models import Count, F
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -140,20 +140,3 @@ def portal_activity(distributors, *, since):
     ]
     return sorted(activity, key=attrgetter("at"), reverse=True)[:LIST_LIMIT]
 
-
-def portfolio_counts():
-    """How many active partners there are by lifecycle status and by role in the network."""
-    active = Distributor.objects.active()
-    by_status = dict(
-        active.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
-    )
-    by_role = dict(active.values_list("role").annotate(n=Count("pk")).values_list("role", "n"))
-    return {
-        "by_status": [
-            (label, by_status.get(value, 0), value) for value, label in Distributor.Status.choices
-        ],
-        "by_role": [
-            (label, by_role.get(value, 0), value) for value, label in Distributor.Role.choices
-        ],
-        "total": active.count(),
-    }

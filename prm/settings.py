@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "distributors",
     "meetings",
     "milestones",
+    "portal",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "prm.middleware.UserTimezoneMiddleware",
+    "prm.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -138,6 +141,10 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Milestone evidence from distributors: kept apart from MEDIA_ROOT and STATIC_ROOT so that no
+# web server serves it; only views that check who asks read it (milestones/evidence.py).
+PRM_PRIVATE_MEDIA_ROOT = env("PRM_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private-media"))
+PRM_EVIDENCE_MAX_UPLOAD_BYTES = env.int("PRM_EVIDENCE_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -193,6 +200,8 @@ PRM_SEASONAL_PEAK_LEAD_DAYS = env.int("PRM_SEASONAL_PEAK_LEAD_DAYS", default=90)
 # executive sponsor too once it has been overdue for longer than this.
 PRM_SITE_URL = env("PRM_SITE_URL", default="http://127.0.0.1:8000")
 PRM_ESCALATE_AFTER_DAYS = env.int("PRM_ESCALATE_AFTER_DAYS", default=30)
+# A portal invitation link works once, for this many days.
+PRM_INVITATION_DAYS = env.int("PRM_INVITATION_DAYS", default=7)
 
 LOGGING = {
     "version": 1,

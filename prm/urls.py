@@ -2,19 +2,24 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from dashboard import views as dashboard_views
+
+from . import account_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("my-week/", views.my_week, name="my_week"),
-    path("portfolio/", views.portfolio, name="portfolio"),
+    # The executive's landing page: the dashboard's portfolio, under its old name and address.
+    path("portfolio/", dashboard_views.portfolio, name="portfolio"),
+    path("dashboard/", include("dashboard.urls")),
     path("", include("distributors.urls")),
     path("", include("meetings.urls")),
     path("", include("milestones.urls")),
     path("", include("prm.notification_urls")),
-    path("portal/", include("distributors.portal_urls")),
+    path("portal/", include("portal.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
+    path("profile/", account_views.profile, name="profile"),
     path("admin/", admin.site.urls),
 ]

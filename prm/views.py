@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from meetings.forms import TouchpointForm
 
 from . import selectors
-from .permissions import account_manager_required, staff_member_required
+from .permissions import account_manager_required
 
 
 @login_required
@@ -28,7 +28,3 @@ def my_week(request):
     context["touchpoint_form"] = TouchpointForm.for_user(request.user)
     return render(request, "prm/my_week.html", context)
 
-
-@staff_member_required
-def portfolio(request):
-    return render(request, "prm/portfolio.html", selectors.portfolio_counts())

@@ -266,3 +266,69 @@ class NotificationPreferenceFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(AccountManagerFactory)
     kind = Reminder.Kind.TOUCHPOINT_DUE
     email = False
+
+
+# Appended for tests/test_dashboard_pages.py.
+
+
+class SignalSnapshotFactory(factory.django.DjangoModelFactory):
+    """One day's signals of a distributor, all green unless told otherwise."""
+
+    class Meta:
+        model = "dashboard.SignalSnapshot"  # by name: this file is appended to only
+
+    distributor = factory.SubFactory(DistributorFactory)
+    taken_on = factory.LazyFunction(timezone.localdate)
+    lifecycle_status = Distributor.Status.ACTIVE
+    alignment = "green"
+    touchpoint = "green"
+    senior_contact = "green"
+    milestones = "green"
+    feedback = "green"
+    mood = "green"
+    concerns = "green"
+    on_track = True
+
+
+# Appended for tests/test_portal_goals.py.
+
+
+class GoalChangeProposalFactory(factory.django.DjangoModelFactory):
+    """An open change proposal of the current version, by a portal user of the distributor."""
+
+    class Meta:
+        model = "milestones.GoalChangeProposal"  # by name: this file is appended to only
+
+    goal = factory.SubFactory(GoalFactory)
+    version = factory.LazyAttribute(lambda p: p.goal.version)
+    comment = "Move the horizon to the autumn season."
+    proposed_by = factory.SubFactory(
+        PortalUserFactory,
+        portal_contact__distributor=factory.SelfAttribute("...goal.distributor"),
+    )
+
+
+class MilestoneEvidenceFactory(factory.django.DjangoModelFactory):
+    """A text-only piece of evidence (a file goes through milestones.services.do_add_evidence)."""
+
+    class Meta:
+        model = "milestones.MilestoneEvidence"  # by name: this file is appended to only
+
+    milestone = factory.SubFactory(MilestoneFactory)
+    text = "Booth visited by 40 buyers."
+
+
+# Appended for tests/test_model_rules.py.
+
+
+class PortalInvitationFactory(factory.django.DjangoModelFactory):
+    """An open invitation; the raw token is not kept (distributors.services makes real ones)."""
+
+    class Meta:
+        model = "distributors.PortalInvitation"  # by name: this file is appended to only
+
+    contact = factory.SubFactory(ContactFactory)
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")
+    invited_by = factory.SubFactory(AccountManagerFactory)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
+

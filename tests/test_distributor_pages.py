@@ -733,7 +733,9 @@ def test_pages_make_the_same_number_of_queries_for_5_and_50_rows(client, account
         busy = populate(account_manager, rows)
         counts.append(count_queries(client, url_of(busy)))
     assert counts[0] == counts[1], counts
-    assert counts[1] <= 20, counts
+    # The distributor page is at 21 (16 of its own) since it shows each contact's portal
+    # access; #11 brings every page to 15.
+    assert counts[1] <= 21, counts
 
 
 def test_an_absurd_timeline_page_shows_the_first_page(manager_client, distributor):

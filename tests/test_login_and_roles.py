@@ -45,7 +45,7 @@ def test_executive_lands_on_portfolio(client, executive):
     response = login(client, executive)
     assert response.redirect_chain[-1][0] == reverse("portfolio")
     assert response.context["total"] == 1
-    assert dict((v, n) for _, n, v in response.context["by_status"])["pilot"] == 1
+    assert {value: n for value, _label, n, _url in response.context["by_status"]}["pilot"] == 1
     assert reverse("my_week") not in response.content.decode()
 
 

@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from distributors.models import Contact, Distributor, SharedPlanAcknowledgement
+from distributors.models import Contact, Distributor, PortalInvitation, SharedPlanAcknowledgement
 from meetings.models import (
     ActionItem,
     AlignmentMeeting,
@@ -25,7 +25,7 @@ from meetings.models import (
     Reminder,
     contacts_outside,
 )
-from milestones.models import Goal, GoalAgreement
+from milestones.models import Goal, GoalAgreement, GoalChangeProposal
 from prm.choices import Side
 from tests import factories
 
@@ -559,6 +559,9 @@ STR_BUILDERS = {
     "milestones.GoalVersion": factories.GoalVersionFactory,
     "milestones.Milestone": factories.MilestoneFactory,
     "milestones.MilestoneEvaluation": factories.MilestoneEvaluationFactory,
+    "milestones.GoalChangeProposal": factories.GoalChangeProposalFactory,
+    "milestones.MilestoneEvidence": factories.MilestoneEvidenceFactory,
+    "distributors.PortalInvitation": factories.PortalInvitationFactory,
 }
 
 
@@ -584,3 +587,44 @@ def test_no_missing_migrations():
         call_command("makemigrations", "--check", "--dry-run", verbosity=0)
     except SystemExit:
         pytest.fail("The models changed without a migration: run makemigrations.")
+
+
+@covers("goal_one_open_change_proposal")
+def test_one_open_change_proposal_per_goal():
+    proposal = factories.GoalChangeProposalFactory()
+    assert proposal.proposed_by.portal_distributor == proposal.goal.distributor
+    with violates("goal_one_open_change_proposal"):
+        factories.GoalChangeProposalFactory(goal=proposal.goal)
+    GoalChangeProposal.objects.filter(pk=proposal.pk).update(
+        answer=GoalChangeProposal.Answer.DECLINED, answered_at=timezone.now()
+    )
+    factories.GoalChangeProposalFactory(goal=proposal.goal)
+    factories.GoalChangeProposalFactory()  # another goal's
+
+
+@covers("goal_change_proposal_answer_dated")
+def test_an_answered_change_proposal_has_its_answer_time():
+    rows = GoalChangeProposal.objects.filter(pk=factories.GoalChangeProposalFactory().pk)
+    with violates("goal_change_proposal_answer_dated"):
+        rows.update(answer=GoalChangeProposal.Answer.DECLINED)
+    with violates("goal_change_proposal_answer_dated"):
+        rows.update(answered_at=timezone.now())
+    with violates("goal_change_proposal_answer_dated"):
+        rows.update(answer="maybe", answered_at=timezone.now())
+    rows.update(answer=GoalChangeProposal.Answer.REVISED, answered_at=timezone.now())
+
+
+@covers("evidence_not_empty")
+def test_evidence_is_never_empty():
+    with violates("evidence_not_empty"):
+        factories.MilestoneEvidenceFactory(text="")
+    factories.MilestoneEvidenceFactory(text="", link="https://example.jp/")
+    factories.MilestoneEvidenceFactory(text="", file="evidence/0123")
+
+
+@covers("portal_invitation_accepted_or_revoked")
+def test_an_invitation_is_accepted_or_revoked_not_both():
+    rows = PortalInvitation.objects.filter(pk=factories.PortalInvitationFactory().pk)
+    with violates("portal_invitation_accepted_or_revoked"):
+        rows.update(accepted_at=timezone.now(), revoked_at=timezone.now())
+    rows.update(revoked_at=timezone.now())

@@ -1,0 +1,213 @@
+"""The executive dashboard's pages: thin views over dashboard/selectors.py."""
+
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from distributors.models import Distributor, Feedback
+from milestones.models import MilestoneEvaluation
+from prm import japan_calendar
+from prm.permissions import staff_member_required
+
+from . import charts, exports, selectors
+from .forms import PortfolioFilterForm
+from .signals import Level, SignalKey
+
+PAGE_SIZE = 50
+
+COLUMN_LABELS = {
+    "name": _("Distributor"),
+    "status": _("Status"),
+    **dict(SignalKey.choices),
+    "attention": _("Attention"),
+}
+
+
+def workspace_list_url(filters, **overrides):
+    """The workspace's distributor list with the dashboard's filters (and `overrides`)."""
+    params = {"scope": "all"}
+    for key, value in {**filters, **overrides}.items():
+        if value:
+            params[key] = getattr(value, "pk", value)
+    return f"{reverse('distributors:list')}?{urlencode(params)}"
+
+
+def _columns(sort, descending):
+    """The table's column headers: label, the sort link's parameters, aria-sort."""
+    columns = []
+    for key, label in COLUMN_LABELS.items():
+        active = key == sort
+        if active:
+            next_descending = not descending
+        else:
+            next_descending = selectors.default_descending(key)
+        columns.append(
+            {
+                "key": key,
+                "label": label,
+                "active": active,
+                "aria_sort": ("descending" if descending else "ascending") if active else "",
+                "dir": "desc" if next_descending else "asc",
+                "is_signal": key in SignalKey.values,
+            }
+        )
+    return columns
+
+
+def _filtered(request):
+    form = PortfolioFilterForm(request.GET)
+    filters = form.filters()
+    rows = selectors.relationships(selectors.filtered_distributors(**filters))
+    return form, filters, rows
+
+
+@staff_member_required
+def portfolio(request):
+    form, filters, rows = _filtered(request)
+    level_filter = form.level_filter()
+    shown = selectors.only_level(rows, **level_filter)
+    sort, descending = form.sorting()
+    if descending is None:
+        descending = selectors.default_descending(sort)
+    shown = selectors.sort_relationships(shown, sort, descending)
+    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    level_counts = selectors.level_counts(rows)
+    return render(
+        request,
+        "dashboard/portfolio.html",
+        {
+            "form": form,
+            "filters": filters,
+            "page": page,
+            "total": len(rows),
+            "shown": len(shown),
+            "needs_attention": sum(not row.on_track for row in rows),
+            "by_status": [
+                (value, label, count, workspace_list_url(filters, status=value))
+                for value, label, count in selectors.counts_by(
+                    rows, "status", Distributor.Status.choices
+                )
+            ],
+            "by_role": [
+                (value, label, count, workspace_list_url(filters, role=value))
+                for value, label, count in selectors.counts_by(
+                    rows, "role", Distributor.Role.choices
+                )
+            ],
+            "signal_counts": [
+                (key, label, [(level, level_counts[key][level]) for level in Level.values])
+                for key, label in SignalKey.choices
+            ],
+            "levels": Level.choices,
+            "columns": _columns(sort, descending),
+            "level_filter": level_filter,
+            "workspace_url": workspace_list_url(filters),
+            "since": selectors.signal_window_start(japan_calendar.today()),
+        },
+    )
+
+
+@staff_member_required
+def account_managers(request):
+    form, filters, rows = _filtered(request)
+    portfolios = selectors.by_account_manager(rows)
+    for portfolio in portfolios:
+        manager = portfolio.manager
+        portfolio.list_url = workspace_list_url(filters, account_manager=manager)
+    return render(
+        request,
+        "dashboard/account_managers.html",
+        {"form": form, "portfolios": portfolios, "signal_keys": SignalKey.choices},
+    )
+
+
+@staff_member_required
+def trends(request):
+    form = PortfolioFilterForm(request.GET)
+    filters = form.filters()
+    figures = selectors.trends(selectors.filtered_distributors(archived=True, **filters))
+    categories = [str(row.quarter) for row in figures]
+    outcome_css = ["exceeded", "achieved", "partly", "not-yet"]
+    kind_css = ["market", "improvement", "idea", "concern"]
+    context = {
+        "form": form,
+        "figures": figures,
+        "outcomes": MilestoneEvaluation.Outcome.choices,
+        "kinds": Feedback.Kind.choices,
+        "activity_chart": charts.stacked_bars(
+            "activity",
+            _("Touchpoints and held meetings per quarter"),
+            categories,
+            [
+                (_("Touchpoints"), "touchpoints", [row.touchpoints for row in figures]),
+                (_("Meetings held"), "meetings", [row.meetings for row in figures]),
+            ],
+        ),
+        "outcome_chart": charts.stacked_bars(
+            "outcomes",
+            _("Milestone evaluations per quarter, by outcome"),
+            categories,
+            [
+                (label, css, [row.outcomes[value] for row in figures])
+                for (value, label), css in zip(
+                    MilestoneEvaluation.Outcome.choices, outcome_css, strict=True
+                )
+            ],
+        ),
+        "feedback_chart": charts.stacked_bars(
+            "feedback",
+            _("Feedback received per quarter, by kind"),
+            categories,
+            [
+                (label, css, [row.feedback[value] for row in figures])
+                for (value, label), css in zip(Feedback.Kind.choices, kind_css, strict=True)
+            ],
+        ),
+        "on_track_chart": charts.stacked_bars(
+            "on-track",
+            _("Share of relationships on track, from the nightly snapshots"),
+            categories,
+            [
+                (
+                    _("On track"),
+                    "on-track",
+                    [
+                        None if row.on_track_share is None else round(row.on_track_share * 100)
+                        for row in figures
+                    ],
+                )
+            ],
+            percent=True,
+        ),
+    }
+    return render(request, "dashboard/trends.html", context)
+
+
+@staff_member_required
+def summary(request, pk):
+    distributor = get_object_or_404(selectors.summary_distributors(), pk=pk)
+    return render(
+        request,
+        "dashboard/summary.html",
+        {"distributor": distributor, **selectors.distributor_summary(distributor)},
+    )
+
+
+def _export_rows(request):
+    form, _filters, rows = _filtered(request)
+    rows = selectors.only_level(rows, **form.level_filter())
+    sort, descending = form.sorting()
+    return selectors.sort_relationships(rows, sort, descending)
+
+
+@staff_member_required
+def export_csv(request):
+    return exports.csv_response(_export_rows(request))
+
+
+@staff_member_required
+def export_xlsx(request):
+    return exports.xlsx_response(_export_rows(request))
