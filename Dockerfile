@@ -46,7 +46,7 @@ RUN SECRET_KEY=build-only-collectstatic-not-secret DEBUG=false \
         SECRET_KEY=build-only-collectstatic-not-secret DEBUG=false \
             python manage.py compilemessages --ignore node_modules; \
     fi \
-    && mkdir -p var/media \
+    && mkdir -p var/media var/private-media \
     && chown -R prm:prm var
 
 # The code stays owned by root (read-only for the app); only var/ (uploads) is writable.

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from distributors.models import Distributor, Feedback
+from figures import selectors as figure_selectors
 from milestones.models import MilestoneEvaluation
 from prm import japan_calendar
 from prm.permissions import staff_member_required
@@ -192,7 +193,11 @@ def summary(request, pk):
     return render(
         request,
         "dashboard/summary.html",
-        {"distributor": distributor, **selectors.distributor_summary(distributor)},
+        {
+            "distributor": distributor,
+            "trends": figure_selectors.distributor_trends(distributor, request.user),
+            **selectors.distributor_summary(distributor),
+        },
     )
 
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import model_ngettext
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from meetings.models import Cadence
 from prm.forms import HTTPS_URL_FIELDS
@@ -39,7 +40,7 @@ class ArchivedListFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ArchivableAdmin(admin.ModelAdmin):
+class ArchivableAdmin(SimpleHistoryAdmin):
     """Distributors and contacts are archived, never deleted: their history must stay."""
 
     actions = ["archive", "restore"]
@@ -71,8 +72,12 @@ class ArchivableAdmin(admin.ModelAdmin):
         )
 
     def _set_archived_at(self, request, queryset, archived_at, message):
-        # update() skips auto_now, so updated_at is set here.
-        count = queryset.update(archived_at=archived_at, updated_at=timezone.now())
+        # One save per row, not update(): the audit history records each, with who did it.
+        count = 0
+        for obj in queryset:
+            obj.archived_at = archived_at
+            obj.save(update_fields=["archived_at", "updated_at"])
+            count += 1
         items = model_ngettext(self.opts, count)
         self.message_user(request, message % {"count": count, "items": items})
 
@@ -171,7 +176,7 @@ class FeedbackReplyInline(admin.StackedInline):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(SimpleHistoryAdmin):
     list_display = ("subject", "distributor", "kind", "status", "submitted_by", "created_at")
     list_select_related = ("distributor", "submitted_by")
     list_filter = ("status", "kind", "anonymous_to_team")
@@ -189,7 +194,7 @@ class FeedbackAdmin(admin.ModelAdmin):
 
 
 @admin.register(FeedbackReply)
-class FeedbackReplyAdmin(admin.ModelAdmin):
+class FeedbackReplyAdmin(SimpleHistoryAdmin):
     list_display = ("__str__", "feedback__distributor", "author", "created_at")
     list_select_related = ("feedback__distributor", "author")
     date_hierarchy = "created_at"
@@ -221,7 +226,7 @@ class SharedPlanAcknowledgementInline(admin.TabularInline):
 
 
 @admin.register(SharedPlan)
-class SharedPlanAdmin(admin.ModelAdmin):
+class SharedPlanAdmin(SimpleHistoryAdmin):
     list_display = ("title", "audience", "published_at", "horizon_start", "horizon_end", "author")
     list_select_related = ("author",)
     list_filter = ("audience", "published_at")
@@ -233,7 +238,7 @@ class SharedPlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(SharedPlanAcknowledgement)
-class SharedPlanAcknowledgementAdmin(admin.ModelAdmin):
+class SharedPlanAcknowledgementAdmin(SimpleHistoryAdmin):
     list_display = ("plan", "user", "acknowledged_at")
     list_select_related = ("plan", "user")
     date_hierarchy = "acknowledged_at"

@@ -36,6 +36,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from figures.demo import seed_figures
 from meetings.models import (
     ActionItem,
     AgendaItem,
@@ -2970,6 +2971,7 @@ def seed_demo(scale=1, *, today=None, progress: Callable[[str], None] | None = N
             builder.save()
             if network == 0:
                 _shared_plans(ctx, builder)
+                seed_figures([p.obj for p in builder.partners], today=ctx.today, now=ctx.now)
             created.append(network)
             say(
                 f"network {network + 1}/{scale}: {len(builder.partners)} distributors, "

@@ -39,7 +39,7 @@ class DistributorFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),
         required=False,
-        help_text=_("English, Japanese or kana name, or partner code."),
+        help_text=_("English, Japanese or kana name, partner code, or a contact's name."),
     )
     scope = forms.ChoiceField(choices=Scope.choices, required=False, widget=forms.HiddenInput)
     status = forms.ChoiceField(
@@ -190,9 +190,11 @@ class ContactForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # A portal login is a user of no staff role that no other contact holds.
+        # A portal login is a user of no staff role that no other contact holds; never an
+        # administrator (an invitation link would set their password).
         self.fields["portal_user"].queryset = (
             User.objects.exclude(groups__name__in=roles.STAFF_ROLES)
+            .filter(is_superuser=False, is_staff=False)
             .filter(Q(portal_contact__isnull=True) | Q(portal_contact=self.instance.pk))
             .order_by("username")
         )

@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from prm.choices import Language
 from prm.scoping import VisibleToQuerySet
@@ -143,6 +144,7 @@ class Distributor(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = DistributorQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=["prefectures", "product_categories"])
 
     class Meta:
         ordering = ["name_en"]
@@ -236,6 +238,7 @@ class Contact(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ContactQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["distributor", "name_latin"]
@@ -266,9 +269,13 @@ class Contact(models.Model):
 
     def clean(self):
         super().clean()
-        if self.portal_user_id and self.portal_user.is_staff_member:
+        if self.portal_user_id and (
+            self.portal_user.is_staff_member
+            or self.portal_user.is_superuser
+            or self.portal_user.is_staff
+        ):
             raise ValidationError(
-                {"portal_user": _("An account manager or executive cannot be a portal login.")}
+                {"portal_user": _("Our staff and administrators cannot be a portal login.")}
             )
 
     @property
@@ -334,6 +341,7 @@ class Feedback(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = FeedbackQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at"]
@@ -376,6 +384,7 @@ class FeedbackReply(models.Model):
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     objects = FeedbackReplyQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["created_at"]
@@ -441,6 +450,7 @@ class SharedPlan(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = SharedPlanQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=["distributors"])
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
@@ -484,6 +494,7 @@ class SharedPlanAcknowledgement(models.Model):
     acknowledged_at = models.DateTimeField(_("acknowledged at"), auto_now_add=True)
 
     objects = SharedPlanAcknowledgementQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-acknowledged_at"]
@@ -571,6 +582,8 @@ class PortalInvitation(models.Model):
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     objects = PortalInvitationQuerySet.as_manager()
+    # No audit history: the row is its own record of who invited when, and of when the link
+    # was e-mailed, used or revoked (set by conditional updates, which history would miss).
 
     class Meta:
         ordering = ["-created_at"]

@@ -18,8 +18,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, Greatest, TruncDate
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from meetings.models import AlignmentMeeting, Touchpoint
 from milestones.models import Goal, Milestone, MilestoneEvaluation
@@ -42,16 +43,21 @@ class ArchivedFilter(models.TextChoices):
 
 
 class Sort(models.TextChoices):
-    NAME = "", _("Name (English)")
+    # By name as the reader reads it: alphabetical in English, by kana reading in Japanese.
+    DEFAULT = "", pgettext_lazy("distributor list order", "Name")
+    NAME = "name", _("Name (English)")
     KANA = "kana", _("Name (Japanese reading)")
     RECENT_TOUCHPOINT = "recent_touchpoint", _("Last touchpoint, most recent first")
     QUIET = "quiet", _("Last touchpoint, longest ago first")
     NEXT_MEETING = "next_meeting", _("Next meeting, soonest first")
 
 
+# A name without its kana reading sorts after the ones with it, in Latin order.
+_WITHOUT_KANA_LAST = Case(When(name_kana="", then=Value(1)), default=Value(0))
+
 _SORT_ORDER = {
     Sort.NAME: [F("name_en").asc()],
-    Sort.KANA: [F("name_kana").asc(), F("name_en").asc()],
+    Sort.KANA: [_WITHOUT_KANA_LAST, F("name_kana").asc(), F("name_en").asc()],
     Sort.RECENT_TOUCHPOINT: [F("last_touchpoint_on").desc(nulls_last=True)],
     # Never met sorts first: that is the longest ago of all.
     Sort.QUIET: [F("last_touchpoint_on").asc(nulls_first=True)],
@@ -77,15 +83,41 @@ def search_variants(text):
     return {text, text.translate(_TO_KATAKANA), text.translate(_TO_HIRAGANA)}
 
 
-def name_matches(text):
-    """A filter for distributors whose code or any of their names contains `text`, in any
-    of its search_variants; None when there is nothing to search for."""
+def _any_field_contains(fields, variants):
     match = None
-    for variant in search_variants(text):
-        for field in ("code", "name_en", "name_ja", "name_kana"):
+    for variant in variants:
+        for field in fields:
             condition = Q(**{f"{field}__icontains": variant})
             match = condition if match is None else match | condition
     return match
+
+
+def contact_name_matches(text):
+    """A filter for contacts whose Latin, kanji or kana name contains `text`, in any of its
+    search_variants; None when there is nothing to search for."""
+    return _any_field_contains(("name_latin", "name_kanji", "name_kana"), search_variants(text))
+
+
+def name_matches(text):
+    """A filter for distributors whose code or any of their names contains `text`, or that
+    have an active contact whose name does, in any of its search_variants; None when there
+    is nothing to search for.
+
+    People remember the person they deal with as often as the company. The contacts are a
+    subquery, so a distributor with two matching contacts is still one row.
+    """
+    variants = search_variants(text)
+    match = _any_field_contains(("code", "name_en", "name_ja", "name_kana"), variants)
+    if match is None:
+        return None
+    contacts = Contact.objects.filter(contact_name_matches(text), archived_at__isnull=True)
+    return match | Q(pk__in=contacts.values("distributor_id"))
+
+
+def reading_order():
+    """The order of names in the active language: the kana reading in Japanese (the way a
+    Japanese reader looks a name up), alphabetical otherwise."""
+    return Sort.KANA if translation.get_language() == "ja" else Sort.NAME
 
 
 def with_activity(distributors):
@@ -114,7 +146,7 @@ def search_distributors(
     account_manager=None,
     quiet_days=None,
     archived=ArchivedFilter.HIDE,
-    sort=Sort.NAME,
+    sort=Sort.DEFAULT,
 ):
     """The distributors matching the list's filters, annotated for its columns, in order."""
     distributors = with_activity(Distributor.objects.all())
@@ -146,7 +178,7 @@ def search_distributors(
         distributors.select_related("account_manager")
         .prefetch_related("prefectures")
         # The pk last keeps pages stable when the sort key ties.
-        .order_by(*_SORT_ORDER[Sort(sort or Sort.NAME)], "pk")
+        .order_by(*_SORT_ORDER[Sort(sort or reading_order())], "pk")
     )
 
 
@@ -165,9 +197,16 @@ def distributor_profiles():
     )
 
 
+_CONTACT_ORDER = {
+    Sort.NAME: ["name_latin"],
+    Sort.KANA: [_WITHOUT_KANA_LAST, F("name_kana").asc(), "name_latin"],
+}
+
+
 def contacts_by_seniority(distributor):
     """Active contacts grouped by seniority (most senior first), each with `last_met_on`,
-    and the archived ones apart.
+    and the archived ones apart; by kana reading for a Japanese reader, by Latin name
+    otherwise.
 
     We last met a contact at the later of their last touchpoint and the last held meeting
     they attended (its date in the active time zone).
@@ -186,7 +225,7 @@ def contacts_by_seniority(distributor):
                 Coalesce(touchpoint_on, meeting_on), Coalesce(meeting_on, touchpoint_on)
             )
         )
-        .order_by("name_latin", "pk")
+        .order_by(*_CONTACT_ORDER[reading_order()], "pk")
     )
     groups = {seniority: [] for seniority in Contact.Seniority}
     archived = []

@@ -210,6 +210,19 @@ def send_portal_invitation(invitation, token):
     return True
 
 
+def awaits_invitation(login):
+    """Whether an invitation may set `login`'s password: a distributor's login that an
+    invitation made and nobody has used yet. Never one that is in use, nor one of ours,
+    whatever the contact was linked to after the invitation was sent."""
+    return (
+        login is not None
+        and not login.is_active
+        and not login.has_usable_password()
+        and not (login.is_superuser or login.is_staff or login.is_staff_member)
+        and login.is_distributor_user
+    )
+
+
 @transaction.atomic
 def do_accept_invitation(invitation, password):
     """Use the invitation's link to set the login's password and switch the login on.
@@ -217,11 +230,16 @@ def do_accept_invitation(invitation, password):
     The link works once: only the request whose conditional update changes the row goes on
     (two tabs, a double submit). Returns False, changing nothing, for a link no longer valid.
     """
+    # Locked in the order do_invite_contact takes them (contact, login, invitations), so
+    # that an invitation sent while another is being accepted waits instead of deadlocking.
+    contact = Contact.objects.select_for_update().get(pk=invitation.contact_id)
+    login = User.objects.select_for_update().filter(pk=contact.portal_user_id).first()
+    if not awaits_invitation(login):
+        return False
     now = timezone.now()
     claimed = PortalInvitation.objects.valid(now).filter(pk=invitation.pk).update(accepted_at=now)
     if not claimed:
         return False
-    login = invitation.contact.portal_user
     login.set_password(password)
     login.is_active = True
     login.save(update_fields=["password", "is_active"])
@@ -235,7 +253,8 @@ def do_revoke_portal_access(contact):
     An inactive user's session no longer authenticates (Django's ModelBackend refuses
     inactive users), so whoever is logged in loses the portal at their next request.
     """
-    login = contact.portal_user
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    login = User.objects.select_for_update().filter(pk=contact.portal_user_id).first()
     revoked = contact.portal_invitations.open().update(revoked_at=timezone.now())
     if login is not None and login.is_active:
         login.is_active = False

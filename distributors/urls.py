@@ -11,6 +11,7 @@ urlpatterns = [
     path("distributors/<int:pk>/archive/", views.distributor_archive, name="archive"),
     path("distributors/<int:pk>/restore/", views.distributor_restore, name="restore"),
     path("distributors/<int:pk>/timeline/", views.distributor_timeline, name="timeline"),
+    path("distributors/<int:pk>/history/", views.distributor_history, name="history"),
     path("distributors/<int:pk>/contacts/new/", views.contact_create, name="contact_create"),
     path("contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),
     path("contacts/<int:pk>/archive/", views.contact_archive, name="contact_archive"),

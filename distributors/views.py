@@ -8,6 +8,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meetings.models import Cadence
+from prm import history
 from prm.permissions import account_manager_required, staff_member_required
 
 from . import selectors, services
@@ -217,3 +219,18 @@ def contact_revoke_portal(request, pk):
             request, _("“%(name)s” no longer has access to the partner portal.") % {"name": contact}
         )
     return redirect(contact)
+
+
+@staff_member_required
+def distributor_history(request, pk):
+    """Who changed the distributor, its contacts and its cadence, and what they changed."""
+    distributor = get_object_or_404(Distributor, pk=pk)
+    sources = [
+        history.Source(Distributor.history.filter(id=distributor.pk)),
+        history.Source(Contact.history.filter(distributor_id=distributor.pk), history.named()),
+        history.Source(
+            Cadence.history.filter(distributor_id=distributor.pk), history.named(lambda _c: "")
+        ),
+    ]
+    page = history.history_page(sources, request.GET.get("page"))
+    return render(request, "distributors/history.html", {"distributor": distributor, "page": page})

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from distributors.admin import distributor_search_fields
 from prm.forms import HTTPS_URL_FIELDS
@@ -16,7 +17,7 @@ from .models import (
 
 
 @admin.register(Touchpoint)
-class TouchpointAdmin(admin.ModelAdmin):
+class TouchpointAdmin(SimpleHistoryAdmin):
     list_display = ("occurred_on", "distributor", "kind", "mood", "logged_by")
     list_filter = ("kind", "mood", "occurred_on")
     date_hierarchy = "occurred_on"
@@ -64,7 +65,7 @@ class ActionItemInline(admin.TabularInline):
 
 
 @admin.register(AlignmentMeeting)
-class AlignmentMeetingAdmin(admin.ModelAdmin):
+class AlignmentMeetingAdmin(SimpleHistoryAdmin):
     formfield_overrides = HTTPS_URL_FIELDS
     list_display = (
         "title",
@@ -125,7 +126,7 @@ class AlignmentMeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(admin.ModelAdmin):
+class ActionItemAdmin(SimpleHistoryAdmin):
     list_display = ("description", "distributor", "meeting", "owner", "due_on", "status")
     list_select_related = ("distributor", "meeting", "owner_user", "owner_contact")
     list_filter = ("status", "owner_side", "due_on")
@@ -147,7 +148,7 @@ class ActionItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Cadence)
-class CadenceAdmin(admin.ModelAdmin):
+class CadenceAdmin(SimpleHistoryAdmin):
     list_display = (
         "distributor",
         "alignment_interval_months",

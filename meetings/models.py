@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from meetings.cadences import (
     CadenceKind,
@@ -88,6 +89,7 @@ class Touchpoint(models.Model):
     created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
 
     objects = TouchpointQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=["staff", "contacts"])
 
     class Meta:
         ordering = ["-occurred_on", "-created_at"]
@@ -213,6 +215,7 @@ class AlignmentMeeting(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = AlignmentMeetingQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=["distributors", "staff_attendees", "contact_attendees"])
 
     class Meta:
         ordering = ["-starts_at"]
@@ -302,6 +305,7 @@ class AgendaItem(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     objects = AgendaItemQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting", "position", "pk"]
@@ -392,6 +396,7 @@ class ActionItem(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ActionItemQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -475,6 +480,8 @@ class Cadence(models.Model):
         default=14,
         help_text=_("A cadence shows as due soon this many days before it is due."),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("cadence")
@@ -565,6 +572,7 @@ class ReminderKind(models.TextChoices):
     GOAL_CHANGE_PROPOSED = "goal_change_proposed", _("Goal change proposed by a distributor")
     EVIDENCE_ADDED = "evidence_added", _("Milestone evidence from a distributor")
     ACTION_ITEM_DONE = "action_item_done", _("Action item done by a distributor")
+    FIGURES_SUBMITTED = "figures_submitted", _("Figures submitted by a distributor")
 
 
 class ReminderState(models.TextChoices):
@@ -658,6 +666,8 @@ class Reminder(models.Model):
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     objects = ReminderQuerySet.as_manager()
+    # No audit history: reminders are written by the scans and the delivery worker, in
+    # volume and mostly by conditional updates; the row itself tells its delivery.
 
     class Meta:
         ordering = ["-created_at"]
@@ -719,6 +729,8 @@ class NotificationPreference(models.Model):
     Reminders always appear in the app: this only turns their e-mail on or off. An
     executive who wants the weekly digest only turns the other kinds off.
     """
+
+    # No audit history: a person's own setting, not partnership data.
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from prm.choices import Side
+from prm.history import record_changes
 
 from .models import (
     ActionItem,
@@ -152,9 +153,15 @@ def do_add_agenda_item(meeting, *, proposed_by, title, description=""):
     )
 
 
+# The column's ceiling: items past it share the last place, in the order they came.
+LAST_POSITION = 32767
+# Enough for any real meeting; a flood of proposals from one company is refused.
+MAX_OPEN_PROPOSALS = 20
+
+
 def _next_position(meeting):
     last = meeting.agenda_items.aggregate(last=Max("position"))["last"]
-    return 0 if last is None else last + 1
+    return 0 if last is None else min(last + 1, LAST_POSITION)
 
 
 def can_propose_agenda_item(meeting, now=None):
@@ -172,6 +179,17 @@ def do_propose_agenda_item(meeting, *, proposed_by, title, description=""):
         raise ValidationError(_("You can only propose items for your own meetings."))
     if not can_propose_agenda_item(meeting):
         raise ValidationError(PROPOSALS_CLOSED)
+    waiting = meeting.agenda_items.filter(
+        status=AgendaItem.Status.PROPOSED, proposed_by__portal_contact__distributor=distributor
+    )
+    if waiting.count() >= MAX_OPEN_PROPOSALS:
+        raise ValidationError(
+            _(
+                "Your company already has %(count)d proposals waiting for our answer for this "
+                "meeting: please wait for our answer before proposing more."
+            )
+            % {"count": MAX_OPEN_PROPOSALS}
+        )
     item = AgendaItem.objects.create(
         meeting=meeting,
         position=_next_position(meeting),
@@ -209,6 +227,7 @@ def do_decide_agenda_item(item, *, status, decided_by):
     )
     if decided:
         item.status, item.decided_by, item.decided_at = status, decided_by, now
+        record_changes([item], decided_by)
     return bool(decided)
 
 
@@ -251,6 +270,7 @@ def do_complete_action_item(item, *, completed_by, note=""):
         return False
     item.status, item.completed_at = ActionItem.Status.DONE, now
     item.completed_by, item.completion_note = completed_by, note
+    record_changes([item], completed_by)
     do_notify_account_manager(
         distributor,
         Reminder.Kind.ACTION_ITEM_DONE,

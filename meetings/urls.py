@@ -12,6 +12,7 @@ urlpatterns = [
     path("meetings/contacts/", views.meeting_contacts, name="meeting_contacts"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/history/", views.meeting_history, name="meeting_history"),
     path("meetings/<int:pk>/minutes/", views.meeting_minutes, name="meeting_minutes"),
     path("meetings/<int:pk>/status/", views.meeting_status, name="meeting_status"),
     path("meetings/<int:pk>/share/", views.meeting_share, name="meeting_share"),

@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from prm import history
 from prm.choices import Side
 from prm.permissions import account_manager_required, staff_member_required
 
@@ -347,3 +348,16 @@ def meeting_ics(request, pk):
     )
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
     return response
+
+
+@staff_member_required
+def meeting_history(request, pk):
+    """Who changed the meeting, its agenda and its action items, and what they changed."""
+    meeting = get_object_or_404(AlignmentMeeting, pk=pk)
+    sources = [
+        history.Source(AlignmentMeeting.history.filter(id=meeting.pk)),
+        history.Source(AgendaItem.history.filter(meeting_id=meeting.pk), history.named()),
+        history.Source(ActionItem.history.filter(meeting_id=meeting.pk), history.named()),
+    ]
+    page = history.history_page(sources, request.GET.get("page"))
+    return render(request, "meetings/history.html", {"meeting": meeting, "page": page})

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from distributors.admin import distributor_search_fields
 from prm.forms import HTTPS_URL_FIELDS
@@ -49,7 +50,7 @@ class GoalVersionInline(admin.TabularInline):
 
 
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):
+class GoalAdmin(SimpleHistoryAdmin):
     list_display = (
         "title",
         "distributor",
@@ -77,7 +78,7 @@ class GoalAdmin(admin.ModelAdmin):
 
 
 @admin.register(GoalAgreement)
-class GoalAgreementAdmin(admin.ModelAdmin):
+class GoalAgreementAdmin(SimpleHistoryAdmin):
     list_display = ("goal", "version", "side", "accepted_by", "accepted_at")
     list_select_related = ("goal", "accepted_by")
     list_filter = ("side",)
@@ -105,7 +106,7 @@ class MilestoneEvaluationInline(admin.StackedInline):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(SimpleHistoryAdmin):
     list_display = ("title", "goal", "goal__distributor", "kind", "target_date", "status")
     list_select_related = ("goal__distributor",)
     list_filter = ("kind", "status", "target_date")
@@ -117,7 +118,7 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(MilestoneEvaluation)
-class MilestoneEvaluationAdmin(admin.ModelAdmin):
+class MilestoneEvaluationAdmin(SimpleHistoryAdmin):
     list_display = ("milestone", "evaluated_on", "outcome", "shared_with_distributor", "created_by")
     list_select_related = ("milestone", "created_by")
     list_filter = ("outcome", "shared_with_distributor", "evaluated_on")
@@ -139,7 +140,7 @@ class MilestoneEvaluationAdmin(admin.ModelAdmin):
 
 
 @admin.register(GoalChangeProposal)
-class GoalChangeProposalAdmin(admin.ModelAdmin):
+class GoalChangeProposalAdmin(SimpleHistoryAdmin):
     list_display = ("goal", "version", "proposed_by", "created_at", "answer", "answered_at")
     list_select_related = ("goal", "proposed_by")
     list_filter = ("answer",)
@@ -150,7 +151,7 @@ class GoalChangeProposalAdmin(admin.ModelAdmin):
 
 
 @admin.register(MilestoneEvidence)
-class MilestoneEvidenceAdmin(admin.ModelAdmin):
+class MilestoneEvidenceAdmin(SimpleHistoryAdmin):
     """The uploaded file is never replaced here: it came from the distributor and was checked."""
 
     list_display = ("milestone", "added_by", "created_at", "file_name")

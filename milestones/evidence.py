@@ -54,6 +54,7 @@ NOT_WHAT_IT_SAYS = _(
     "Only these file types can be added: %(types)s."
 )
 TOO_LARGE = _("“%(name)s” is %(size)s; a file can be at most %(limit)s.")
+TOO_LARGE_ON_ARRIVAL = _("“%(name)s” is larger than %(limit)s, the most a file can be.")
 BAD_NAME = _(
     "The file name must not contain folders or control characters: "
     "rename the file and choose it again."

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from prm.choices import Side
 from prm.scoping import VisibleToQuerySet
@@ -85,6 +86,7 @@ class Goal(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = GoalQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["distributor", "horizon_end", "title"]
@@ -165,6 +167,7 @@ class GoalAgreement(models.Model):
     comment = models.TextField(_("comment"), blank=True)
 
     objects = GoalAgreementQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["goal", "version", "side"]
@@ -240,6 +243,7 @@ class GoalVersion(models.Model):
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
 
     objects = GoalVersionQuerySet.as_manager()
+    # No audit history of its own: written once by the app, it is the goal's history.
 
     class Meta:
         ordering = ["goal", "-version"]
@@ -305,6 +309,7 @@ class GoalChangeProposal(models.Model):
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     objects = GoalChangeProposalQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["goal", "-created_at", "-pk"]
@@ -374,6 +379,7 @@ class Milestone(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = MilestoneQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["target_date", "pk"]
@@ -393,6 +399,12 @@ class Milestone(models.Model):
 
     def get_absolute_url(self):
         return self.goal.get_absolute_url() + f"#milestone-{self.pk}"
+
+    @property
+    def takes_evidence(self):
+        """Whether the distributor may still show how it went: not once it is cancelled or
+        its goal is achieved or dropped."""
+        return self.status != MilestoneStatus.CANCELLED and self.goal.status == GoalStatus.OPEN
 
 
 class MilestoneEvaluationOutcome(models.TextChoices):
@@ -455,6 +467,7 @@ class MilestoneEvaluation(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = MilestoneEvaluationQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=["staff_participants", "contact_participants"])
 
     class Meta:
         ordering = ["-evaluated_on", "-pk"]
@@ -520,6 +533,7 @@ class MilestoneEvidence(models.Model):
     created_at = models.DateTimeField(_("added at"), auto_now_add=True)
 
     objects = MilestoneEvidenceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["milestone", "-created_at", "-pk"]

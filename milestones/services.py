@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from meetings.models import Reminder
 from meetings.reminders import do_notify_account_manager
 from prm.choices import Side
+from prm.history import record_changes
 
 from .models import (
     Goal,
@@ -73,12 +74,14 @@ def do_update_goal(user, goal, **fields):
     goal.save()
     if restated:
         _snapshot(user, goal)
-        GoalChangeProposal.objects.filter(pk__in=[p.pk for p in proposals]).update(
+        answered = GoalChangeProposal.objects.filter(pk__in=[p.pk for p in proposals])
+        answered.update(
             answer=GoalChangeProposal.Answer.REVISED,
             answered_version=goal.version,
             answered_by=user,
             answered_at=timezone.now(),
         )
+        record_changes(answered, user)
     return goal
 
 
@@ -162,6 +165,7 @@ def do_decline_goal_change(user, proposal, note):
     if not updated:
         raise ValidationError(_("This proposal has already been answered."), code="answered")
     proposal.refresh_from_db()
+    record_changes([proposal], user)
     return proposal
 
 

@@ -2,17 +2,19 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from prm import history
 from prm.permissions import account_manager_required, staff_member_required
 from prm.scoping import visible_or_404
 
 from . import evidence, selectors, services
 from .forms import AcceptGoalForm, DeclineChangeForm, EvaluationForm, GoalForm, MilestoneForm
-from .models import MilestoneEvidence
+from .models import Goal, GoalChangeProposal, Milestone, MilestoneEvaluation, MilestoneEvidence
 
 
 @staff_member_required
@@ -153,3 +155,24 @@ def evaluation_create(request, pk):
         "milestones/evaluation_form.html",
         {"form": form, "goal": milestone.goal, "milestone": milestone},
     )
+
+
+@staff_member_required
+def goal_history(request, pk):
+    """Who changed the goal, its milestones and their evaluations, and what they changed."""
+    goal = get_object_or_404(Goal.objects.select_related("distributor"), pk=pk)
+    milestones = Milestone.history.filter(goal_id=goal.pk)
+    sources = [
+        history.Source(Goal.history.filter(id=goal.pk)),
+        history.Source(milestones, history.named()),
+        history.Source(
+            MilestoneEvaluation.history.filter(milestone_id__in=milestones.values("id")),
+            history.named(lambda evaluation: evaluation.get_outcome_display()),
+        ),
+        history.Source(
+            GoalChangeProposal.history.filter(goal_id=goal.pk),
+            history.named(lambda proposal: Truncator(proposal.comment).chars(60)),
+        ),
+    ]
+    page = history.history_page(sources, request.GET.get("page"))
+    return render(request, "milestones/history.html", {"goal": goal, "page": page})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import feedback, goals, home, invitations, meetings, plans
+from .views import feedback, figures, goals, home, invitations, meetings, plans
 
 app_name = "portal"
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path("feedback/", feedback.feedback_list, name="feedback_list"),
     path("feedback/new/", feedback.feedback_create, name="feedback_create"),
     path("feedback/<int:pk>/", feedback.feedback_detail, name="feedback_detail"),
+    path("figures/", figures.figure_list, name="figures"),
     path("plans/", plans.plan_list, name="plan_list"),
     path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/acknowledge/", plans.plan_acknowledge, name="plan_acknowledge"),

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from dashboard import views as dashboard_views
 
-from . import account_views, views
+from . import account_views, health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,11 +15,14 @@ urlpatterns = [
     path("", include("distributors.urls")),
     path("", include("meetings.urls")),
     path("", include("milestones.urls")),
+    path("", include("figures.urls")),
     path("", include("prm.notification_urls")),
     path("portal/", include("portal.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("profile/", account_views.profile, name="profile"),
+    path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
 ]

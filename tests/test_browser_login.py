@@ -63,7 +63,9 @@ def test_executive_sees_the_portfolio(page, live_server):
 
 def test_partner_sees_only_the_portal(page, live_server):
     partner = factories.PortalUserFactory(
-        portal_contact__distributor__name_ja="桜商事", portal_contact__language="en"
+        portal_contact__distributor__name_en="Sakura Trading",
+        portal_contact__distributor__name_ja="桜商事",
+        portal_contact__language="en",
     )
     log_in(page, live_server, partner)
     expect(page.get_by_role("heading", name="桜商事")).to_be_visible()
@@ -71,11 +73,12 @@ def test_partner_sees_only_the_portal(page, live_server):
     portal_links = page.get_by_role("navigation", name="Partner portal navigation")
     expect(portal_links.get_by_role("link")).to_have_text(
         [
-            "Partner portal · 桜商事",
+            "Partner portal · Sakura Trading (桜商事)",
             "Home",
             "Goals",
             "Meetings",
             "Feedback",
+            "Figures",
             "Shared plans",
             partner.get_full_name(),
         ]

@@ -107,12 +107,14 @@ def test_backing_services_have_healthchecks(services):
     assert "redis-cli ping" in " ".join(services["redis"]["healthcheck"]["test"])
 
 
-def test_media_is_on_a_volume_at_media_root(compose, services):
+def test_media_and_evidence_files_are_on_volumes(compose, services):
+    # Recreating a container must not lose an uploaded file.
     for name in APP_SERVICES:
-        media_root = services[name]["environment"]["MEDIA_ROOT"]
+        environment = services[name]["environment"]
         targets = {volume.split(":")[1] for volume in services[name]["volumes"]}
-        assert media_root in targets
-    assert "media" in compose["volumes"]
+        assert environment["MEDIA_ROOT"] in targets
+        assert environment["PRM_PRIVATE_MEDIA_ROOT"] in targets
+    assert {"media", "private-media"} <= set(compose["volumes"])
 
 
 def test_dockerfile_installs_bootstrap_with_npm_ci(dockerfile):

@@ -570,6 +570,8 @@ def test_every_model_has_a_readable_str():
         model._meta.label
         for label in DOMAIN_APPS
         for model in apps.get_app_config(label).get_models()
+        # The audit history's copies (simple-history: they name their `instance_type`).
+        if not hasattr(model, "instance_type")
     }
     assert models == set(STR_BUILDERS), "add a factory for each new model to STR_BUILDERS"
     for label, build in STR_BUILDERS.items():

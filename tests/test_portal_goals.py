@@ -16,7 +16,7 @@ from django.urls import reverse
 from meetings.models import Reminder
 from milestones import evidence as evidence_files
 from milestones import services
-from milestones.models import Goal, GoalAgreement, GoalChangeProposal, MilestoneEvidence
+from milestones.models import Goal, GoalAgreement, GoalChangeProposal, Milestone, MilestoneEvidence
 from prm.choices import Language, Side
 from tests import factories
 from tests.queries import count_queries
@@ -520,10 +520,43 @@ def test_a_file_over_the_limit_is_refused_with_the_limit(
     partner_client, milestone, settings, private_root
 ):
     settings.PRM_EVIDENCE_MAX_UPLOAD_BYTES = 1024
-    response = upload(partner_client, milestone, "scan.pdf", PDF + b" " * 2048)
+    response = upload(
+        partner_client, milestone, "scan.pdf", PDF + b" " * 2048, text="Booth photos"
+    )
     html = response.content.decode()
-    assert "a file can be at most 1.0\xa0KB" in html and "at most 1.0\xa0KB" in html
+    assert "“scan.pdf” is larger than 1.0\xa0KB, the most a file can be." in html
+    # What was typed stays, and nothing is saved: not even the text without its file.
+    assert "Booth photos" in html
     assert not MilestoneEvidence.objects.exists() and not stored_files(private_root)
+
+
+def test_a_file_over_the_limit_is_not_kept_while_it_arrives(settings, rf):
+    """The upload handler drops the file before Django writes it to a temporary file."""
+    from django.core.files.uploadhandler import SkipFile
+
+    from prm.uploads import SizeLimitedUploadHandler
+
+    settings.PRM_EVIDENCE_MAX_UPLOAD_BYTES = 1024
+    request = rf.post("/")
+    handler = SizeLimitedUploadHandler(request)
+    handler.new_file("file", "huge.pdf", "application/pdf", None)
+    assert handler.receive_data_chunk(b"x" * 1000, 0) == b"x" * 1000
+    with pytest.raises(SkipFile):
+        handler.receive_data_chunk(b"x" * 1000, 1000)
+    assert request.refused_uploads == {"file": "huge.pdf"}
+
+
+@pytest.mark.parametrize("closed", ["goal", "milestone"])
+def test_no_evidence_once_the_goal_or_milestone_is_closed(partner_client, milestone, closed):
+    if closed == "goal":
+        Goal.objects.filter(pk=milestone.goal_id).update(status=Goal.Status.ACHIEVED)
+    else:
+        Milestone.objects.filter(pk=milestone.pk).update(status=Milestone.Status.CANCELLED)
+    detail = page(partner_client, reverse("portal:goal_detail", args=[milestone.goal_id]))
+    assert evidence_url(milestone) not in detail
+    response = partner_client.post(evidence_url(milestone), {"text": "Late photos"}, follow=True)
+    assert "Evidence can only be added to a milestone of an open goal." in response.content.decode()
+    assert not MilestoneEvidence.objects.exists()
 
 
 def test_the_default_limit_is_10_mb(settings):

@@ -41,11 +41,12 @@ def executive_client(client, executive):
 
 @pytest.fixture
 def contact(distributor):
+    """A contact who reads English, so that the invitation pages read as the asserts do."""
     return factories.ContactFactory(
         distributor=distributor,
         name_latin="Hanako Sato",
         email="sato@partner.example.jp",
-        language=Language.JAPANESE,
+        language=Language.ENGLISH,
     )
 
 
@@ -86,6 +87,8 @@ def portal_state(page, contact):
 
 
 def test_invitation_is_emailed_in_japanese_to_a_japanese_contact(invite, contact, distributor):
+    Contact.objects.filter(pk=contact.pk).update(language=Language.JAPANESE)
+    contact.refresh_from_db()
     with time_machine.travel(NOW, tick=False):
         link = invite(contact)
     email = mail.outbox[0]
@@ -434,3 +437,46 @@ def test_contact_portal_states_cost_the_same_for_5_and_50_contacts(manager_clien
                 do_invite_contact(account_manager, contact)
         counts.append(count_queries(manager_client, distributor.get_absolute_url()))
     assert counts[0] == counts[1], counts
+
+
+# An invitation sets the password of the login the contact has when the link is used: it
+# must be the login the invitation made, never one in use or one of an administrator.
+
+
+def test_a_link_cannot_set_an_administrators_password(invite, contact):
+    path = invite(contact)
+    admin = factories.UserFactory(username="root", is_superuser=True, is_staff=True)
+    Contact.objects.filter(pk=contact.pk).update(portal_user=admin)
+    response = Client().post(path, {"new_password1": GOOD_PASSWORD, "new_password2": GOOD_PASSWORD})
+    assert response.status_code == 410
+    admin.refresh_from_db()
+    assert not admin.check_password(GOOD_PASSWORD)
+
+
+def test_a_link_cannot_reset_a_login_switched_on_since(invite, contact):
+    path = invite(contact)
+    contact.refresh_from_db()
+    login = contact.portal_user
+    login.set_password("chosen-by-hand-2026")
+    login.is_active = True
+    login.save()
+    response = Client().post(path, {"new_password1": GOOD_PASSWORD, "new_password2": GOOD_PASSWORD})
+    assert response.status_code == 410
+    login.refresh_from_db()
+    assert login.check_password("chosen-by-hand-2026")
+
+
+def test_the_contact_form_offers_no_administrator_as_portal_login(manager_client, contact):
+    factories.UserFactory(username="root", is_superuser=True, is_staff=True)
+    factories.UserFactory(username="backoffice", is_staff=True)
+    page = manager_client.get(reverse("distributors:contact_edit", args=[contact.pk]))
+    html = page.content.decode()
+    assert ">root<" not in html
+    assert ">backoffice<" not in html
+
+
+def test_the_invitation_page_speaks_the_contacts_language(invite, contact):
+    Contact.objects.filter(pk=contact.pk).update(language=Language.JAPANESE)
+    path = invite(contact)
+    page = Client().get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'lang="ja"' in page

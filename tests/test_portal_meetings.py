@@ -448,6 +448,20 @@ def test_proposing_on_a_past_or_cancelled_meeting_is_refused_with_a_message(
     assert not Reminder.objects.exists()
 
 
+def test_a_flood_of_proposals_is_refused_and_positions_never_overflow(
+    partner_client, partner_user, meeting
+):
+    factories.AgendaItemFactory(meeting=meeting, position=services.LAST_POSITION)
+    for number in range(services.MAX_OPEN_PROPOSALS):
+        partner_client.post(portal_url("agenda_propose", meeting), {"title": f"Idea {number}"})
+    proposals = AgendaItem.objects.filter(proposed_by=partner_user)
+    assert proposals.count() == services.MAX_OPEN_PROPOSALS
+    assert {item.position for item in proposals} == {services.LAST_POSITION}
+    response = partner_client.post(portal_url("agenda_propose", meeting), {"title": "One more"})
+    assert response.status_code in (200, 302)
+    assert not AgendaItem.objects.filter(title="One more").exists()
+
+
 def test_a_proposal_without_title_is_refused_and_keeps_what_was_typed(partner_client, meeting):
     response = partner_client.post(
         portal_url("agenda_propose", meeting), {"title": "", "description": "Two new chains"}

@@ -64,7 +64,21 @@ class EvidenceForm(forms.Form):
         help_text=lazy(_file_help, str)(),
     )
 
+    def __init__(self, *args, refused_file=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The name of a file dropped on arrival for its size (prm.uploads).
+        self.refused_file = refused_file
+
     def clean_file(self):
+        if self.refused_file is not None:
+            raise forms.ValidationError(
+                evidence.TOO_LARGE_ON_ARRIVAL,
+                code="too_large",
+                params={
+                    "name": self.refused_file[:100],
+                    "limit": filesizeformat(settings.PRM_EVIDENCE_MAX_UPLOAD_BYTES),
+                },
+            )
         upload = self.cleaned_data.get("file")
         return evidence.check_upload(upload) if upload else None
 

@@ -79,7 +79,13 @@ def goal_propose_change(request, pk):
 @require_http_methods(["GET", "POST"])
 def evidence_add(request, pk):
     milestone = visible_or_404(Milestone.objects.select_related("goal"), request.user, pk=pk)
-    form = EvidenceForm(request.POST or None, request.FILES or None)
+    if not milestone.takes_evidence:
+        messages.error(request, _("Evidence can only be added to a milestone of an open goal."))
+        return redirect(_goal_url(milestone.goal_id, f"#milestone-{milestone.pk}"))
+    data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    # Read after parsing the body: the upload handler notes a file it dropped for its size.
+    refused = getattr(request, "refused_uploads", {}).get("file")
+    form = EvidenceForm(data, files, refused_file=refused)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.do_add_evidence(

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -30,9 +31,13 @@ def invitation_accept(request, token):
     invitation = PortalInvitation.objects.for_token(token)
     if invitation is None:
         return _unusable(request, None)
+    # The page speaks the language of the e-mail that brought the contact here.
+    translation.activate(invitation.contact.language)
+    request.LANGUAGE_CODE = invitation.contact.language
     state = invitation.state()
     login_user = invitation.contact.portal_user
-    if login_user is None:  # An administrator unlinked the login since.
+    # The login was unlinked, switched on by hand or replaced since the e-mail was sent.
+    if state == PortalInvitation.State.VALID and not services.awaits_invitation(login_user):
         state = PortalInvitation.State.REVOKED
     if state != PortalInvitation.State.VALID:
         return _unusable(request, state)
@@ -42,7 +47,9 @@ def invitation_accept(request, token):
         if not services.do_accept_invitation(invitation, form.cleaned_data["new_password1"]):
             # Used or revoked a moment ago, in another tab or by the account manager.
             return _unusable(request, PortalInvitation.objects.for_token(token).state())
-        login(request, login_user)
+        # The new password changes the session's hash: log in with the login as saved.
+        login_user.refresh_from_db()
+        login(request, login_user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             request,
             _("Welcome to the partner portal. Sign in next time as %(username)s.")
