@@ -14,6 +14,16 @@ from .signals import SignalKey
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+# What a spreadsheet reads as the start of a formula: a name typed as "=HYPERLINK(…)"
+# must open as text, not run (OWASP's "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
 
 def table(rows):
     """The header and one line per relationship: who it is, then each signal's level,
@@ -52,7 +62,7 @@ def table(rows):
         for key in SignalKey:
             signal = row.signals[key]
             line += [str(signal.label), signal.summary, signal.reason]
-        lines.append(line)
+        lines.append([as_text(value) for value in line])
     return header, lines
 
 

@@ -661,3 +661,19 @@ def test_pages_make_the_same_number_of_queries_for_5_and_50_distributors(executi
         counts.append(count_queries(executive_client, url_of(busy)))
     assert counts[0] == counts[1], counts
     assert counts[1] <= 30, counts
+
+
+def test_a_name_that_looks_like_a_formula_is_exported_as_text(executive_client):
+    factories.DistributorFactory(name_en='=HYPERLINK("https://evil.example","x")')
+    csv_rows = list(
+        csv.DictReader(
+            io.StringIO(
+                executive_client.get(reverse("dashboard:export_csv")).content.decode("utf-8-sig")
+            )
+        )
+    )
+    assert csv_rows[0]["Name (English)"] == "'=HYPERLINK(\"https://evil.example\",\"x\")"
+    response = executive_client.get(reverse("dashboard:export_xlsx"))
+    cell = openpyxl.load_workbook(io.BytesIO(response.content)).active["B2"]
+    assert cell.data_type == "s"
+    assert cell.value.startswith("'=")
