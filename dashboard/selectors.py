@@ -128,9 +128,7 @@ def _feedback_figures(distributor_ids, since, now):
     One query over the feedback sent since `since` or still open, each with the moment of
     its first reply from our side (an author who is no distributor's contact).
     """
-    ours = FeedbackReply.objects.filter(
-        feedback=OuterRef("pk"), author__isnull=False, author__portal_contact__isnull=True
-    )
+    ours = FeedbackReply.objects.from_our_side().filter(feedback=OuterRef("pk"))
     first_reply = Subquery(
         ours.order_by().values("feedback").annotate(first=Min("created_at")).values("first")
     )
@@ -622,9 +620,7 @@ def distributor_summary(distributor, today=None):
         .select_related("logged_by")
         .order_by("-occurred_on", "-created_at")[:8]
     )
-    ours = FeedbackReply.objects.filter(
-        feedback=OuterRef("pk"), author__isnull=False, author__portal_contact__isnull=True
-    )
+    ours = FeedbackReply.objects.from_our_side().filter(feedback=OuterRef("pk"))
     open_feedback = (
         distributor.feedback.filter(status__in=OPEN_FEEDBACK)
         .annotate(

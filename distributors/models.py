@@ -368,6 +368,11 @@ class FeedbackReplyQuerySet(VisibleToQuerySet):
     def portal_filter(self, distributor):
         return Q(feedback__distributor=distributor)
 
+    def from_our_side(self):
+        """Replies by our people: an author who is no distributor's contact (see
+        distributors/feedback_selectors.py for why the side is derived, not stored)."""
+        return self.filter(author__isnull=False, author__portal_contact__isnull=True)
+
 
 class FeedbackReply(models.Model):
     feedback = models.ForeignKey(

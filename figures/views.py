@@ -3,6 +3,7 @@
 from collections import Counter
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -95,7 +96,8 @@ def distributor_figures(request, pk):
                 messages.info(request, _("The figure already had this value: nothing changed."))
             return redirect("figures:distributor", pk=distributor.pk)
     elif request.method == "POST":
-        raise Http404
+        # Executives read the figures; entering them is the account manager's.
+        raise PermissionDenied
     return render(
         request,
         "figures/distributor.html",

@@ -40,7 +40,8 @@ def portal_home(user):
         .exclude(Exists(our_acceptance.filter(side=Side.DISTRIBUTOR)))
         .order_by("horizon_end", "pk"),
         "new_replies": FeedbackReply.objects.visible_to(user)
-        .filter(created_at__gte=since, author__portal_contact__isnull=True)
+        .from_our_side()
+        .filter(created_at__gte=since)
         .select_related("feedback", "author")
         .order_by("-created_at")[:LIST_LIMIT],
         "new_plans": SharedPlan.objects.visible_to(user)
