@@ -1,15 +1,20 @@
 """Start the project's real processes (Celery worker, `make run`) from tests."""
 
 import os
-import signal
-import subprocess
 import sys
-import time
-from pathlib import Path
 
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parent.parent
+from scripts.production_stack import ROOT, Process, wait_until
+
+__all__ = [
+    "ROOT",
+    "Process",
+    "celery_worker",
+    "database_url_of_test_db",
+    "project_env",
+    "wait_until",
+]
 
 
 def database_url_of_test_db():
@@ -26,60 +31,6 @@ def project_env(**overrides):
     env.update({"SECRET_KEY": "test-only-not-secret", "PYTHONUNBUFFERED": "1"})
     env.update(overrides)
     return {k: v for k, v in env.items() if v is not None}
-
-
-class Process:
-    """A child process in its own process group, stopped with everything it started."""
-
-    def __init__(self, args, env, log_path):
-        self.log_path = log_path
-        self._log = open(log_path, "wb")
-        self.popen = subprocess.Popen(
-            args,
-            cwd=ROOT,
-            env=env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def output(self):
-        return Path(self.log_path).read_text(errors="replace")
-
-    def wait_for_output(self, text, timeout):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if text in self.output():
-                return True
-            if self.popen.poll() is not None:
-                break
-            time.sleep(0.2)
-        return text in self.output()
-
-    def stop(self, timeout=30):
-        """SIGTERM the whole group, wait until every process in it is gone, then SIGKILL."""
-        group = self.popen.pid
-        _signal_group(group, signal.SIGTERM)
-        if not wait_until(lambda: not _group_alive(group, self.popen), timeout):
-            _signal_group(group, signal.SIGKILL)
-            wait_until(lambda: not _group_alive(group, self.popen), 10)
-        self._log.close()
-
-
-def _signal_group(group, sig):
-    try:
-        os.killpg(group, sig)
-    except ProcessLookupError:
-        pass
-
-
-def _group_alive(group, popen):
-    popen.poll()  # reap the leader, or the group looks alive through its zombie
-    try:
-        os.killpg(group, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def celery_worker(env, log_path, queue):
@@ -104,12 +55,3 @@ def celery_worker(env, log_path, queue):
         env,
         log_path,
     )
-
-
-def wait_until(predicate, timeout, interval=0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()
