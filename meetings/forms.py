@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from prm.choices import Side
 from prm.forms import HTTPS_URL_FIELDS
+from prm.ids import is_id
 from prm.japan_calendar import next_suggested_date
 
 from . import selectors
@@ -22,7 +23,7 @@ def _ids(values):
     """The whole-number ids among raw form values (anything else cannot be a valid choice)."""
     if not isinstance(values, list | tuple):
         values = [values]
-    return [int(v) for v in values if str(v).isdigit()]
+    return [int(v) for v in values if is_id(v)]
 
 
 class ContactsMixin:
@@ -116,7 +117,7 @@ class TouchpointForm(ContactsMixin, forms.ModelForm):
         """An empty form with `user` among our people present and `distributor` (a pk from
         a link, ignored unless it is a number) already chosen."""
         initial = {"staff": [user]}
-        if distributor and str(distributor).isdigit():
+        if distributor and is_id(distributor):
             initial["distributor"] = distributor
         return cls(initial=initial)
 

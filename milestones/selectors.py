@@ -11,6 +11,7 @@ from django.utils.formats import localize
 from distributors.models import Distributor
 from prm import roles
 from prm.choices import Side
+from prm.ids import is_id
 from prm.scoping import visible_or_404
 
 from .models import (
@@ -36,7 +37,7 @@ def staff_users(keep_pk=None):
 
 def distributor_for_new_goal(pk):
     """The active distributor named in `?distributor=`; anything else is a 404, never a 500."""
-    if not (pk or "").isdigit():
+    if not is_id(pk or ""):
         raise Http404
     return get_object_or_404(Distributor.objects.active(), pk=pk)
 

@@ -4,8 +4,11 @@ from django.contrib.auth import admin as auth_admin
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from .forms import AdminLoginForm
 from .models import User
 from .roles import role_conflict
+
+admin.site.login_form = AdminLoginForm
 
 
 class UserChangeForm(BaseUserChangeForm):

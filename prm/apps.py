@@ -8,8 +8,14 @@ class PrmConfig(AppConfig):
     verbose_name = _("PRM")
 
     def ready(self):
+        from django.db.models import IntegerField
+
+        from .lookups import IntegerIn
         from .models import User
         from .roles import guard_roles
+
+        # Also on every subclass: the auto and big integer keys.
+        IntegerField.register_lookup(IntegerIn)
 
         m2m_changed.connect(
             guard_roles, sender=User.groups.through, dispatch_uid="prm.roles.guard_roles"

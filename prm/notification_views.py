@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -32,7 +32,8 @@ def _back_to_list(request):
     allowed = url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return redirect(url if allowed else "notifications:list")
+    # The address itself: redirect() would look "0" up as a view's name and fail.
+    return HttpResponseRedirect(url) if allowed else redirect("notifications:list")
 
 
 @require_GET

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from figures import selectors, services
 from figures.forms import FigureEntryForm
 from figures.models import FigureKind, FigureSource, PerformanceFigure
+from prm.ids import is_id
 from prm.permissions import portal_user_required
 from prm.scoping import visible_or_404
 
@@ -21,7 +22,7 @@ def _correction_of(request):
     pk = request.GET.get("correct", "")
     if not pk:
         return None
-    if not pk.isdigit():
+    if not is_id(pk):
         raise Http404
     return visible_or_404(PerformanceFigure.objects.select_related("kind"), request.user, pk=pk)
 
