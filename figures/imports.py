@@ -6,20 +6,15 @@ yen signs in values. Nothing is saved here: `read_figure_file` returns every row
 would be saved and every error by row and column, for the preview.
 """
 
-import codecs
-import csv
 import datetime as dt
-import io
 import re
 import unicodedata
-import zipfile
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-import openpyxl
 from django.utils.translation import gettext as _
 
 from distributors.models import Distributor, ProductCategory
+from prm.imports import ParsedFile, column_index, normalise, read_table
 
 from .models import FigureKind, FigureUnit
 
@@ -42,9 +37,7 @@ HEADER_ALIASES = {
     "category": ("category", "product category", "区分", "カテゴリ", "カテゴリー", "商品カテゴリ"),
     "value": ("value", "amount", "値", "数値", "実績"),
 }
-COLUMN_BY_HEADER = {
-    alias: column for column, aliases in HEADER_ALIASES.items() for alias in aliases
-}
+COLUMN_BY_HEADER = column_index(HEADER_ALIASES)
 REQUIRED_COLUMNS = ("distributor", "month", "kind", "value")
 
 
@@ -56,76 +49,6 @@ def column_label(column):
         "category": _("Category (区分)"),
         "value": _("Value (値)"),
     }[column]
-
-
-class UnreadableFile(ValueError):
-    """The file as a whole cannot be read: no row can be checked."""
-
-
-@dataclass
-class ParsedFile:
-    rows: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
-
-    def error(self, line, column, message):
-        self.errors.append(
-            {"line": line, "column": column_label(column) if column else "", "message": message}
-        )
-
-
-def normalise(text):
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(text)).strip()).casefold()
-
-
-def _decode(content):
-    # Excel's "Unicode text" is UTF-16 with a byte order mark, which cp932 would misread.
-    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return content.decode("utf-16")
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise UnreadableFile(
-        _(
-            "The file is neither UTF-8 nor Shift_JIS (cp932) text. "
-            "Save it as CSV UTF-8 and try again."
-        )
-    )
-
-
-def _csv_rows(content):
-    text = _decode(content)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096].split("\n", 1)[0], delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel
-    return list(csv.reader(io.StringIO(text, newline=""), dialect))
-
-
-def _xlsx_rows(content):
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise UnreadableFile(
-            _("The Excel file cannot be read: is it an .xlsx workbook?")
-        ) from error
-    try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-
-
-def table_of(file_name, content):
-    """The cells of the file, header first: from .xlsx (a zip) or from CSV text."""
-    if content.startswith(b"PK\x03\x04") or file_name.lower().endswith(".xlsx"):
-        return _xlsx_rows(content)
-    return _csv_rows(content)
-
-
-def _blank(cell):
-    return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
 MONTH_PATTERNS = (
@@ -208,50 +131,29 @@ def read_figure_file(file_name, content, *, today):
 
     Line numbers are those a spreadsheet shows: the header is line 1.
     """
-    parsed = ParsedFile()
-    try:
-        table = table_of(file_name, content)
-    except UnreadableFile as error:
-        parsed.error(None, None, str(error))
-        return parsed
-    table = [row for row in table if not all(_blank(cell) for cell in row)]
-    if not table:
-        parsed.error(None, None, _("The file is empty."))
-        return parsed
-    header, *body = table
-    columns = {}
-    for position, cell in enumerate(header):
-        column = COLUMN_BY_HEADER.get(normalise(cell)) if not _blank(cell) else None
-        if column and column not in columns:
-            columns[column] = position
-    for column in REQUIRED_COLUMNS:
-        if column not in columns:
-            parsed.error(1, column, _("This column is missing from the first row of the file."))
-    if parsed.errors:
-        return parsed
-    if not body:
-        parsed.error(None, None, _("The file has a header but no rows."))
-        return parsed
-    if len(body) > MAX_ROWS:
-        parsed.error(
-            None, None, _("The file has more than %(limit)d rows: split it.") % {"limit": MAX_ROWS}
-        )
+    parsed = ParsedFile(column_label)
+    table = read_table(
+        parsed,
+        file_name,
+        content,
+        headers=COLUMN_BY_HEADER,
+        required=REQUIRED_COLUMNS,
+        max_rows=MAX_ROWS,
+    )
+    if table is None:
         return parsed
 
-    def cell_of(row, column):
-        position = columns.get(column)
-        if position is None or position >= len(row):
-            return None
-        cell = row[position]
-        return None if _blank(cell) else cell
+    cell_of = table.cell
 
     codes = {
-        str(cell_of(row, "distributor")).strip() for row in body if cell_of(row, "distributor")
+        str(cell_of(row, "distributor")).strip()
+        for _line, row in table.rows
+        if cell_of(row, "distributor")
     }
     references = _References(codes)
     this_month = today.replace(day=1)
     seen = {}
-    for line, row in enumerate(body, start=2):
+    for line, row in table.rows:
         errors_before = len(parsed.errors)
         code = cell_of(row, "distributor")
         distributor = None

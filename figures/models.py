@@ -5,8 +5,6 @@ Every change to a value is kept as a `FigureRevision`, so a correction never los
 there before, and says who made it and through which channel.
 """
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -17,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from distributors.models import DistributorRole
+from prm.imports import ImportStatus, StoredImport
 from prm.scoping import VisibleToQuerySet
 
 
@@ -217,24 +216,12 @@ class FigureRevision(models.Model):
         return f"{self.figure}: {self.old_value} → {self.new_value}"
 
 
-class FigureImportStatus(models.TextChoices):
-    PREVIEW = "preview", _("Waiting for confirmation")
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Saving")
-    DONE = "done", _("Saved")
-    FAILED = "failed", _("Failed")
+# One set of states for every import (see prm/imports.py); the old name stays in use.
+FigureImportStatus = ImportStatus
 
 
-class FigureImport(models.Model):
-    """An uploaded file between preview and confirmation, kept on the server.
-
-    The parsed rows are stored so that confirming saves exactly what the preview showed;
-    an import that was not confirmed within `LIFETIME` can no longer be.
-    """
-
-    Status = FigureImportStatus
-
-    LIFETIME = timedelta(hours=24)
+class FigureImport(StoredImport):
+    """A file of figures between preview and confirmation (see prm.imports.StoredImport)."""
 
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -242,19 +229,6 @@ class FigureImport(models.Model):
         on_delete=models.CASCADE,
         related_name="figure_imports",
     )
-    file_name = models.CharField(_("file name"), max_length=255)
-    rows = models.JSONField(_("parsed rows"), default=list)
-    errors = models.JSONField(_("errors"), default=list)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEW
-    )
-    progress = models.PositiveIntegerField(_("rows saved"), default=0)
-    created_count = models.PositiveIntegerField(_("new values"), default=0)
-    changed_count = models.PositiveIntegerField(_("changed values"), default=0)
-    unchanged_count = models.PositiveIntegerField(_("unchanged values"), default=0)
-    failure = models.TextField(_("why it failed"), blank=True)
-    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -266,20 +240,5 @@ class FigureImport(models.Model):
             ),
         ]
 
-    def __str__(self):
-        return self.file_name
-
     def get_absolute_url(self):
         return reverse("figures:import_detail", args=[self.pk])
-
-    @property
-    def row_count(self):
-        return len(self.rows)
-
-    @property
-    def is_expired(self):
-        return timezone.now() > self.created_at + self.LIFETIME
-
-    @property
-    def can_confirm(self):
-        return self.status == self.Status.PREVIEW and not self.errors and not self.is_expired

@@ -332,3 +332,13 @@ class PortalInvitationFactory(factory.django.DjangoModelFactory):
     invited_by = factory.SubFactory(AccountManagerFactory)
     expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
 
+
+class DistributorImportFactory(factory.django.DjangoModelFactory):
+    """A previewed import of contacts, awaiting confirmation."""
+
+    class Meta:
+        model = "distributors.DistributorImport"  # by name: this file is appended to only
+
+    uploaded_by = factory.SubFactory(AccountManagerFactory)
+    file_name = factory.Sequence(lambda n: f"contacts-{n}.csv")
+    kind = "contacts"

@@ -106,6 +106,8 @@ CHOICE_CASES = [
     ("milestone_kind_valid", factories.MilestoneFactory, {}, "kind"),
     ("milestone_status_valid", factories.MilestoneFactory, {}, "status"),
     ("evaluation_outcome_valid", factories.MilestoneEvaluationFactory, {}, "outcome"),
+    ("distributorimport_status_valid", factories.DistributorImportFactory, {}, "status"),
+    ("distributorimport_kind_valid", factories.DistributorImportFactory, {}, "kind"),
 ]
 covers(*(case[0] for case in CHOICE_CASES))
 
@@ -562,6 +564,7 @@ STR_BUILDERS = {
     "milestones.GoalChangeProposal": factories.GoalChangeProposalFactory,
     "milestones.MilestoneEvidence": factories.MilestoneEvidenceFactory,
     "distributors.PortalInvitation": factories.PortalInvitationFactory,
+    "distributors.DistributorImport": factories.DistributorImportFactory,
 }
 
 
