@@ -7,6 +7,7 @@ replies of someone who left still show as the distributor's.
 """
 
 from django.db.models import BooleanField, Count, Exists, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from .models import Contact, Feedback, FeedbackReply, SharedPlan, SharedPlanAcknowledgement
 
@@ -23,9 +24,12 @@ def _with_thread_summary(feedback):
         .annotate(by_distributor=_by_distributor("author"))
         .values("by_distributor")[:1]
     )
+    # Subqueries rather than a join grouped over every thread: they run for the page's rows
+    # only, after the newest are found through the index on the creation time.
+    replies = FeedbackReply.objects.filter(feedback=OuterRef("pk")).order_by().values("feedback")
     return feedback.annotate(
-        reply_count=Count("replies"),
-        last_reply_at=Max("replies__created_at"),
+        reply_count=Coalesce(Subquery(replies.annotate(count=Count("pk")).values("count")), 0),
+        last_reply_at=Subquery(replies.annotate(last=Max("created_at")).values("last")),
         last_reply_by_distributor=Subquery(last_reply, output_field=BooleanField()),
     )
 

@@ -1,11 +1,10 @@
 """Reads for the distributor pages of the workspace."""
 
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import (
     Case,
     DateTimeField,
@@ -25,7 +24,7 @@ from django.utils.translation import pgettext_lazy
 from meetings.models import AlignmentMeeting, Touchpoint
 from milestones.models import Goal, Milestone, MilestoneEvaluation
 
-from .models import Contact, Distributor, Feedback
+from .models import Contact, Distributor, Feedback, PortalAccess, PortalInvitation
 
 # ---------------------------------------------------------------------------------------------
 # Distributor list
@@ -203,7 +202,7 @@ _CONTACT_ORDER = {
 }
 
 
-def contacts_by_seniority(distributor):
+def contacts_by_seniority(distributor, *, with_invitations=False):
     """Active contacts grouped by seniority (most senior first), each with `last_met_on`,
     and the archived ones apart; by kana reading for a Japanese reader, by Latin name
     otherwise.
@@ -227,6 +226,8 @@ def contacts_by_seniority(distributor):
         )
         .order_by(*_CONTACT_ORDER[reading_order()], "pk")
     )
+    if with_invitations:
+        contacts = with_latest_invitation(contacts)
     groups = {seniority: [] for seniority in Contact.Seniority}
     archived = []
     for contact in contacts:
@@ -238,12 +239,19 @@ def contacts_by_seniority(distributor):
 
 
 def goals_with_progress(distributor):
-    """The distributor's goals, open first, with milestones and each one's latest evaluation."""
-    latest_evaluation = MilestoneEvaluation.objects.order_by("-evaluated_on", "-pk")[:1]
-    milestones = Milestone.objects.order_by("target_date", "pk").prefetch_related(
-        Prefetch("evaluations", queryset=latest_evaluation, to_attr="latest_evaluations")
+    """The distributor's goals, open first, with milestones and each one's latest evaluation
+    (`latest_evaluations`: a list of none or one), as a list.
+
+    The latest evaluation is two columns of the milestones' query, not a query of its own.
+    """
+    latest = MilestoneEvaluation.objects.filter(milestone=OuterRef("pk")).order_by(
+        "-evaluated_on", "-pk"
     )
-    return (
+    milestones = Milestone.objects.order_by("target_date", "pk").annotate(
+        latest_outcome=Subquery(latest.values("outcome")[:1]),
+        latest_evaluated_on=Subquery(latest.values("evaluated_on")[:1]),
+    )
+    goals = list(
         distributor.goals.with_open_change_proposal()
         .select_related("owner_ours", "owner_distributor")
         .prefetch_related("agreements", Prefetch("milestones", queryset=milestones))
@@ -253,6 +261,47 @@ def goals_with_progress(distributor):
             "pk",
         )
     )
+    for goal in goals:
+        for milestone in goal.milestones.all():
+            milestone.latest_evaluations = (
+                [
+                    MilestoneEvaluation(
+                        milestone=milestone,
+                        outcome=milestone.latest_outcome,
+                        evaluated_on=milestone.latest_evaluated_on,
+                    )
+                ]
+                if milestone.latest_evaluated_on
+                else []
+            )
+    return goals
+
+
+_INVITATION_FIELDS = ("pk", "expires_at", "emailed_at", "accepted_at", "revoked_at")
+
+
+def with_latest_invitation(contacts):
+    """Annotate each contact with its latest portal invitation's fields (`invitation_…`),
+    for `add_portal_access`: columns of the contacts' query rather than a query of their own."""
+    latest = PortalInvitation.objects.filter(contact=OuterRef("pk")).order_by("-created_at", "-pk")
+    return contacts.annotate(
+        **{f"invitation_{name}": Subquery(latest.values(name)[:1]) for name in _INVITATION_FIELDS}
+    )
+
+
+def add_portal_access(contact_groups):
+    """Give each contact of `with_latest_invitation` its latest invitation
+    (`portal_invitation`, None if it never had one) and its `portal_access`."""
+    for _label, contacts in contact_groups:
+        for contact in contacts:
+            invitation = None
+            if contact.invitation_pk is not None:
+                invitation = PortalInvitation(
+                    contact=contact,
+                    **{name: getattr(contact, f"invitation_{name}") for name in _INVITATION_FIELDS},
+                )
+            contact.portal_invitation = invitation
+            contact.portal_access = PortalAccess.of(contact, invitation)
 
 
 class TimelineKind(models.TextChoices):
@@ -277,73 +326,203 @@ class TimelinePage:
     number: int
     has_previous: bool
     has_next: bool
+    # Where the next (older) page starts: what the "Older" link carries, so that page N+1
+    # continues from the last row shown instead of skipping the rows of pages 1 to N.
+    next_cursor: str = ""
+
+
+def _text(value=""):
+    return Value(value, output_field=models.TextField())
+
+
+def _no_id():
+    return Cast(Value(None), models.IntegerField())
 
 
 def _timeline_sources(distributor):
-    """For each kind: the distributor's rows, when each happened, and how a page fetches them.
-
-    Dates become midnight UTC so that they sort among the datetimes in one column.
-    """
-    as_datetime = DateTimeField()
+    """For each kind: the distributor's rows, the field telling when each happened (a date
+    becomes midnight UTC so that it sorts among the datetimes in one column), and the
+    columns the timeline shows, under the same names for every kind (names that no model
+    field has: an annotation may not shadow a field)."""
     return {
         TimelineKind.TOUCHPOINT: (
             Touchpoint.objects.filter(distributor=distributor),
-            Cast("occurred_on", as_datetime),
-            Touchpoint.objects.all(),
+            "occurred_on",
+            {
+                "entry_code": F("kind"),
+                "entry_state": F("mood"),
+                "entry_title": _text(),
+                "entry_text": F("notes"),
+                "entry_more_text": F("unspoken_concerns"),
+                "entry_ref": _no_id(),
+                "entry_parent_ref": _no_id(),
+            },
         ),
         TimelineKind.MEETING: (
             AlignmentMeeting.objects.filter(distributors=distributor),
-            F("starts_at"),
-            AlignmentMeeting.objects.all(),
+            "starts_at",
+            {
+                "entry_code": F("kind"),
+                "entry_state": F("status"),
+                "entry_title": F("title"),
+                "entry_text": _text(),
+                "entry_more_text": _text(),
+                "entry_ref": _no_id(),
+                "entry_parent_ref": _no_id(),
+            },
         ),
         TimelineKind.EVALUATION: (
             MilestoneEvaluation.objects.filter(milestone__goal__distributor=distributor),
-            Cast("evaluated_on", as_datetime),
-            MilestoneEvaluation.objects.select_related("milestone__goal"),
+            "evaluated_on",
+            {
+                "entry_code": _text(),
+                "entry_state": F("outcome"),
+                "entry_title": F("milestone__title"),
+                "entry_text": F("narrative"),
+                "entry_more_text": _text(),
+                "entry_ref": F("milestone_id"),
+                "entry_parent_ref": F("milestone__goal_id"),
+            },
         ),
         TimelineKind.FEEDBACK: (
             Feedback.objects.filter(distributor=distributor),
-            F("created_at"),
-            Feedback.objects.all(),
+            "created_at",
+            {
+                "entry_code": F("kind"),
+                "entry_state": F("status"),
+                "entry_title": F("subject"),
+                "entry_text": _text(),
+                "entry_more_text": _text(),
+                "entry_ref": _no_id(),
+                "entry_parent_ref": _no_id(),
+            },
         ),
     }
 
 
-def distributor_timeline(distributor, kinds=(), page=1):
-    """One page of what happened with a distributor, newest first, in a fixed number of queries.
+def _timeline_object(kind, row):
+    """The row as an unsaved model instance with what the timeline shows (no query)."""
+    at = row["at"]
+    if kind == TimelineKind.TOUCHPOINT:
+        return Touchpoint(
+            pk=row["pk"],
+            kind=row["entry_code"],
+            mood=row["entry_state"],
+            occurred_on=at.astimezone(UTC).date(),
+            notes=row["entry_text"],
+            unspoken_concerns=row["entry_more_text"],
+        )
+    if kind == TimelineKind.MEETING:
+        return AlignmentMeeting(
+            pk=row["pk"],
+            kind=row["entry_code"],
+            status=row["entry_state"],
+            title=row["entry_title"],
+            starts_at=at,
+        )
+    if kind == TimelineKind.EVALUATION:
+        milestone = Milestone(pk=row["entry_ref"], title=row["entry_title"])
+        milestone.goal = Goal(pk=row["entry_parent_ref"])
+        return MilestoneEvaluation(
+            pk=row["pk"],
+            outcome=row["entry_state"],
+            evaluated_on=at.astimezone(UTC).date(),
+            narrative=row["entry_text"],
+            milestone=milestone,
+        )
+    return Feedback(
+        pk=row["pk"],
+        kind=row["entry_code"],
+        status=row["entry_state"],
+        subject=row["entry_title"],
+        created_at=at,
+    )
 
-    A UNION ALL of (kind, pk, when) over the sources finds the page's rows in one query; then
-    one query per kind on the page fetches the objects. One row more than a page tells
-    whether an older page exists, without counting everything.
+
+def _midnight(day):
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _older_than(kind, field, is_date, cursor):
+    """The rows of `kind` that sort after `cursor` (at, kind, pk) in the timeline's order
+    (newest first, then by kind, then newest pk), on the field itself so that the
+    distributor's index on it serves the condition."""
+    at, cursor_kind, cursor_pk = cursor
+    if is_date:
+        # A date sorts as its midnight UTC: before `at` means before its day, or on its
+        # day when `at` is later than that day's midnight.
+        day = at.astimezone(UTC).date()
+        earlier = Q(**{f"{field}__lt": day})
+        if _midnight(day) < at:
+            earlier |= Q(**{field: day})
+        same = Q(**{field: day}) if _midnight(day) == at else None
+    else:
+        earlier, same = Q(**{f"{field}__lt": at}), Q(**{field: at})
+    if same is None or kind < cursor_kind:
+        return earlier
+    if kind > cursor_kind:
+        return earlier | same
+    return earlier | (same & Q(pk__lt=cursor_pk))
+
+
+def _cursor_text(row):
+    return f"{row['at'].astimezone(UTC).isoformat()}~{row['entry_kind']}~{row['pk']}"
+
+
+def parse_timeline_cursor(text):
+    """(at, kind, pk) of an "Older" link's cursor, or None when it is not one."""
+    try:
+        at, kind, pk = text.split("~")
+        at = datetime.fromisoformat(at)
+        if at.tzinfo is None or kind not in TimelineKind.values:
+            return None
+        return at, kind, int(pk)
+    except ValueError:
+        return None
+
+
+def distributor_timeline(distributor, kinds=(), page=1, cursor=None):
+    """One page of what happened with a distributor, newest first, in one query.
+
+    A UNION ALL over the sources of (kind, pk, when) and the columns the page shows finds
+    and fetches the page's rows at once. One row more than a page tells whether an older
+    page exists, without counting everything. With the `cursor` of the page before (the
+    "Older" link), each source reads only from there on, through its index on the
+    distributor and the date, however deep the page; without one (a typed address), page
+    N skips the rows of the pages before it.
     """
     sources = _timeline_sources(distributor)
     kinds = [kind for kind in TimelineKind if kind in kinds] or list(TimelineKind)
-    keys = [
-        sources[kind][0]
-        .order_by()
-        .annotate(
-            entry_kind=Value(kind.value, output_field=models.CharField()), at=sources[kind][1]
+    # Each source's own newest rows suffice for a page, where the database allows a limit
+    # inside a UNION (PostgreSQL; SQLite sorts the whole union, which is small there).
+    limit_each = len(kinds) > 1 and connection.features.supports_slicing_ordering_in_compound
+    size = TIMELINE_PAGE_SIZE + 1
+    offset = 0 if cursor else (page - 1) * TIMELINE_PAGE_SIZE
+    parts = []
+    for kind in kinds:
+        rows, field, columns = sources[kind]
+        field_type = type(rows.model._meta.get_field(field))
+        is_date = field_type is models.DateField
+        if cursor:
+            rows = rows.filter(_older_than(kind, field, is_date, cursor))
+        at = Cast(field, DateTimeField()) if is_date else F(field)
+        part = rows.annotate(
+            entry_kind=Value(kind.value, output_field=models.CharField()), at=at, **columns
+        ).values("entry_kind", "pk", "at", *columns)
+        parts.append(
+            part.order_by(f"-{field}", "-pk")[: offset + size] if limit_each else part.order_by()
         )
-        .values("entry_kind", "pk", "at")
-        for kind in kinds
-    ]
-    offset = (page - 1) * TIMELINE_PAGE_SIZE
-    rows = list(
-        keys[0]
-        .union(*keys[1:], all=True)
-        .order_by("-at", "entry_kind", "-pk")[offset : offset + TIMELINE_PAGE_SIZE + 1]
-    )
+    union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    rows = list(union.order_by("-at", "entry_kind", "-pk")[offset : offset + size])
     has_next = len(rows) > TIMELINE_PAGE_SIZE
     rows = rows[:TIMELINE_PAGE_SIZE]
-    pks = defaultdict(list)
-    for row in rows:
-        pks[row["entry_kind"]].append(row["pk"])
-    objects = {kind: sources[kind][2].in_bulk(kind_pks) for kind, kind_pks in pks.items()}
     return TimelinePage(
         entries=[
-            TimelineEntry(row["entry_kind"], objects[row["entry_kind"]][row["pk"]]) for row in rows
+            TimelineEntry(row["entry_kind"], _timeline_object(row["entry_kind"], row))
+            for row in rows
         ],
         number=page,
         has_previous=page > 1,
         has_next=has_next,
+        next_cursor=_cursor_text(rows[-1]) if has_next else "",
     )

@@ -168,22 +168,34 @@ def with_cadence_dates(queryset):
     held = AlignmentMeeting.objects.filter(
         distributors=OuterRef("pk"), status=AlignmentMeeting.Status.HELD
     )
-    touchpoints = Touchpoint.objects.filter(distributor=OuterRef("pk"))
+    # The newest through the index on (distributor, -occurred_on): one index entry, where
+    # an aggregate reads every touchpoint the distributor ever had.
+    last_touchpoint = Subquery(
+        Touchpoint.objects.filter(distributor=OuterRef("pk"))
+        .order_by("-occurred_on")
+        .values("occurred_on")[:1]
+    )
     last_meeting = _latest(held, "distributors", last_meeting_day)
     # One filter() call: the executive must be one of *this* distributor's attendees.
     senior_meetings = held.filter(
         contact_attendees__distributor=OuterRef("pk"),
         contact_attendees__seniority=ContactSeniority.EXECUTIVE,
     )
-    senior_touchpoints = touchpoints.filter(contacts__seniority=ContactSeniority.EXECUTIVE)
+    # Newest first through the same index, stopping at the first touchpoint with an
+    # executive present, rather than joining every touchpoint to every contact met.
+    last_senior_touchpoint = Subquery(
+        Touchpoint.objects.filter(
+            distributor=OuterRef("pk"), contacts__seniority=ContactSeniority.EXECUTIVE
+        )
+        .order_by("-occurred_on")
+        .values("occurred_on")[:1]
+    )
     return queryset.select_related("cadence").annotate(
         created_on=TruncDate("created_at", tzinfo=business_tz),
         last_alignment_on=last_meeting,
-        last_touchpoint_on=_later(
-            _latest(touchpoints, "distributor", Max("occurred_on")), last_meeting
-        ),
+        last_touchpoint_on=_later(last_touchpoint, last_meeting),
         last_senior_contact_on=_later(
-            _latest(senior_touchpoints, "distributor", Max("occurred_on")),
+            last_senior_touchpoint,
             _latest(senior_meetings, "distributors", last_meeting_day),
         ),
     )

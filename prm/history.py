@@ -97,18 +97,25 @@ def _entries(source, ids):
         Q(history_date__lt=OuterRef("history_date"))
         | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
     )
-    records = list(
-        model.objects.filter(history_id__in=ids)
-        .select_related("history_user")
-        .annotate(
-            previous_id=Subquery(
-                earlier.order_by("-history_date", "-history_id").values("history_id")[:1]
-            )
+    with_previous_id = model.objects.annotate(
+        previous_id=Subquery(
+            earlier.order_by("-history_date", "-history_id").values("history_id")[:1]
         )
     )
-    previous = model.objects.in_bulk(
-        [record.previous_id for record in records if record.previous_id]
-    )
+    # The page's rows and the rows before them in one query.
+    fetched = {
+        row.history_id: row
+        for row in with_previous_id.filter(
+            Q(history_id__in=ids)
+            | Q(history_id__in=with_previous_id.filter(history_id__in=ids).values("previous_id"))
+        ).select_related("history_user")
+    }
+    records = [fetched[history_id] for history_id in ids if history_id in fetched]
+    previous = {
+        record.previous_id: fetched[record.previous_id]
+        for record in records
+        if record.previous_id in fetched
+    }
     m2m_values = _m2m_values(model, [*ids, *previous])
     pairs = [(record, previous.get(record.previous_id)) for record in records]
     raw = {
