@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install messages run test screenshots lint clean
+.PHONY: install messages run test screenshots bench lint clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,19 @@ test: messages
 screenshots: messages
 	SECRET_KEY=test-only-not-secret $(BIN)/python manage.py collectstatic --noinput -v0
 	PRM_SCREENSHOT_DIR=docs/screenshots SECRET_KEY=test-only-not-secret $(BIN)/python -m pytest tests/test_browser_workspace.py tests/test_browser_dashboard.py tests/test_browser_portal.py
+
+# Issue #11: the large data set in PostgreSQL (database prm_bench, built once and reused),
+# each key page under wrk against gunicorn, the nightly jobs; writes docs/BENCHMARKS.md.
+# Needs PostgreSQL and Redis on 127.0.0.1 (`bash .ci/run` starts both) and wrk.
+# collectstatic takes minutes on a busy machine: run only when a static file changed.
+bench: messages
+	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
+	@if [ ! -f staticfiles/staticfiles.json ] || [ -n "$$(find static node_modules/bootstrap/dist \
+		node_modules/htmx.org/dist $(BIN)/.installed -newer staticfiles/staticfiles.json \
+		-print -quit)" ]; then \
+		SECRET_KEY=build-only $(BIN)/python manage.py collectstatic --noinput -v0; \
+	fi
+	$(BIN)/python bench/run.py
 
 lint: install
 	$(BIN)/ruff check .

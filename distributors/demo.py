@@ -1857,6 +1857,8 @@ class _Partner:
     contacts: list = field(default_factory=list)
     portal_user: User | None = None
     portal_contact: Contact | None = None
+    names: set = field(default_factory=set)  # (family, given) pairs already used here
+    goal_plans: list = field(default_factory=list)  # (goal, back, words, created) per goal
 
     def words(self, rng, ctx, contact=None):
         contact = contact or self.contacts[0]
@@ -1910,8 +1912,26 @@ class _NetworkBuilder:
             self._touchpoints(partner, profile)
             self._meetings(partner, profile)
             self._goals(partner, profile)
-            self._feedback(partner, profile)
+            self._feedback(partner, profile, partner.rng, profile.feedback)
         self._advisory_boards()
+        for partner in self.partners:
+            self._volume(partner, PROFILES[partner.spec.status])
+
+    def _volume(self, partner, profile):
+        """A large manufacturer's volume (issue #11: about 10 contacts, 10 milestones and 20
+        feedback items per distributor): more staff, milestones and feedback.
+
+        Drawn from a generator of its own, after everything else, so that the rows of the
+        story above (the ones the screenshots and the browser tests walk through) stay
+        exactly as they were.
+        """
+        rng = random.Random(f"{SEED}:{self.network}:{partner.spec.index}:volume")
+        low, high = profile.contacts
+        self._more_contacts(partner, rng, rng.randint(low + 1, high + 2))
+        for goal, back, words, created in partner.goal_plans:
+            self._milestones(rng, partner, goal, back, words, created)
+        low, high = profile.feedback
+        self._feedback(partner, profile, rng, (8 * low, 8 * high))
 
     def _partner(self, spec):
         ctx = self.ctx
@@ -1969,44 +1989,64 @@ class _NetworkBuilder:
         n = rng.randint(*profile.contacts)
         seniorities = [SENIOR, MANAGER, FRONT][:n]
         seniorities += rng.choices([SENIOR, MANAGER, FRONT], weights=(15, 40, 45), k=max(0, n - 3))
-        english = {R.IMPORT_AGENT: 0.4, R.ECOMMERCE: 0.2}.get(spec.role, 0.08)
         portal_slot = 1 if spec.has_portal else None
-        taken = set()
         for i, seniority in enumerate(seniorities):
             if i == portal_slot and spec.portal:
                 person = spec.portal
                 family, given, title = person.family, person.given, person.title
                 language = person.language
             else:
-                while True:
-                    family, given = rng.choice(FAMILY_NAMES), rng.choice(GIVEN_NAMES)
-                    if (family, given) not in taken:
-                        break
-                group_titles = TITLES[seniority]
-                title = rng.choice(group_titles.get("any", []) + group_titles[spec.group])
-                language = "en" if rng.random() < english else "ja"
-            taken.add((family, given))
-            email = f"{given[0]}.{family[0]}@{spec.code}.example.jp".lower()
+                family, given, title, language = self._someone(rng, partner, seniority)
             since = rng.randint(0, 30) if i < 3 else rng.randint(30, 400)
-            contact = Contact(
-                distributor=partner.obj,
-                name_latin=f"{given[0]} {family[0]}",
-                name_kanji=f"{family[1]} {given[1]}",
-                name_kana=f"{family[2]} {given[2]}",
-                title=f"{title[0]} {title[1]}",
-                seniority=seniority,
-                language=language,
-                email=email,
-                phone=_mobile(rng) if rng.random() < 0.35 else _phone(rng, spec.city.area),
-            )
+            contact = self._contact(rng, partner, seniority, (family, given, title, language))
             stamp = min(created + timedelta(days=since), ctx.now - timedelta(days=1))
             _stamp(contact, stamp)
             if i == portal_slot:
                 user = self._portal_user(spec, contact, given, family, stamp)
                 contact.portal_user = user
                 partner.portal_user, partner.portal_contact = user, contact
-            partner.contacts.append(contact)
-            self.contacts.append(contact)
+
+    def _more_contacts(self, partner, rng, n):
+        """Staff met later: mostly managers and front line, none with a portal login."""
+        created = partner.obj.created_at
+        for seniority in rng.choices([SENIOR, MANAGER, FRONT], weights=(10, 35, 55), k=n):
+            person = self._someone(rng, partner, seniority)
+            since = rng.randint(30, 500)
+            contact = self._contact(rng, partner, seniority, person)
+            _stamp(contact, min(created + timedelta(days=since), self.ctx.now - timedelta(days=1)))
+
+    @staticmethod
+    def _someone(rng, partner, seniority):
+        """(family, given, title, language) of a new person, never a name used here."""
+        spec = partner.spec
+        while True:
+            family, given = rng.choice(FAMILY_NAMES), rng.choice(GIVEN_NAMES)
+            if (family, given) not in partner.names:
+                break
+        group_titles = TITLES[seniority]
+        title = rng.choice(group_titles.get("any", []) + group_titles[spec.group])
+        english = {R.IMPORT_AGENT: 0.4, R.ECOMMERCE: 0.2}.get(spec.role, 0.08)
+        language = "en" if rng.random() < english else "ja"
+        return family, given, title, language
+
+    def _contact(self, rng, partner, seniority, person):
+        family, given, title, language = person
+        spec = partner.spec
+        partner.names.add((family, given))
+        contact = Contact(
+            distributor=partner.obj,
+            name_latin=f"{given[0]} {family[0]}",
+            name_kanji=f"{family[1]} {given[1]}",
+            name_kana=f"{family[2]} {given[2]}",
+            title=f"{title[0]} {title[1]}",
+            seniority=seniority,
+            language=language,
+            email=f"{given[0]}.{family[0]}@{spec.code}.example.jp".lower(),
+            phone=_mobile(rng) if rng.random() < 0.35 else _phone(rng, spec.city.area),
+        )
+        partner.contacts.append(contact)
+        self.contacts.append(contact)
+        return contact
 
     def _portal_user(self, spec, contact, given, family, joined):
         if spec.portal:  # a demo login, created beforehand; tied to its contact here
@@ -2397,6 +2437,7 @@ class _NetworkBuilder:
             self.goals.append(goal)
             self._agreements(rng, partner, goal, owner, created)
             self._milestones(rng, partner, goal, back, w, created)
+            partner.goal_plans.append((goal, back, w, created))
             _stamp(goal, created, ctx.now - timedelta(days=rng.randint(1, 30)))
 
     def _agreements(self, rng, partner, goal, owner, created):
@@ -2569,11 +2610,11 @@ class _NetworkBuilder:
 
     # -- feedback -----------------------------------------------------------------------------
 
-    def _feedback(self, partner, profile):
-        ctx, rng = self.ctx, partner.rng
+    def _feedback(self, partner, profile, rng, counts):
+        ctx = self.ctx
         if partner.portal_user is None:
             return
-        n = rng.randint(*profile.feedback)
+        n = rng.randint(*counts)
         lang = partner.portal_contact.language
         concern_weight = 45 if partner.spec.status == S.AT_RISK else 20
         for _ in range(n):
@@ -2845,7 +2886,8 @@ def _portal_dialogue(ctx):
         .first()
     )
     if goal is not None:
-        milestone = goal.milestones.order_by("target_date", "pk").first()
+        # The first one written: the earliest of the story's milestones, not of the volume's.
+        milestone = goal.milestones.order_by("pk").first()
         if milestone is not None:
             evidence = MilestoneEvidence(
                 milestone=milestone,
@@ -2865,6 +2907,26 @@ def _portal_dialogue(ctx):
         )
         _stamp(proposal, ctx.now - timedelta(days=2))
         proposal.save()
+    held = (
+        AlignmentMeeting.objects.filter(
+            distributors=distributor, status=AlignmentMeeting.Status.HELD
+        )
+        .order_by("-starts_at")
+        .first()
+    )
+    if held is not None:
+        # Left open for the demo: `partner` marks it done with a comment.
+        item = ActionItem(
+            meeting=held,
+            distributor=distributor,
+            description="Share the opening dates of the Kyushu stores / 九州店舗の開店日を共有する",
+            owner_side=Side.DISTRIBUTOR,
+            owner_contact=contact,
+            due_on=ctx.today + timedelta(days=10),
+        )
+        _stamp(item, held.ends_at)
+        item.save()
+    _plan_for_the_partner_logins(ctx)
     colleague = (
         Contact.objects.filter(distributor=distributor, portal_user__isnull=True)
         .exclude(email="")
@@ -2882,6 +2944,27 @@ def _portal_dialogue(ctx):
         )
         _stamp(invitation, ctx.now - timedelta(days=1))
         invitation.save()
+
+
+def _plan_for_the_partner_logins(ctx):
+    """A plan published last week for the companies of `partner` and `partner2`, read by
+    neither yet: each portal's Home shows it as new, to read and acknowledge."""
+    homes = [home for home in map(_partner_home, PARTNER_PEOPLE) if home is not None]
+    published = ctx.now - timedelta(days=6)
+    plan = SharedPlan(
+        title="Next spring's promotion calendar / 来春の販促カレンダー",
+        summary="The national campaigns of March to May, for your own store plans.",
+        body="Cherry-blossom gift sets from 1 March, a Golden Week tasting tour in Tokyo and "
+        "Osaka, and new flavours in May.\n\n"
+        "3月1日から桜のギフトセット、ゴールデンウィークは東京・大阪で試食イベント、"
+        "5月に新フレーバーを発売します。",
+        audience=SharedPlan.Audience.CHOSEN,
+        published_at=published,
+        author=ctx.users["manager"],
+    )
+    _stamp(plan, published - timedelta(days=1), published)
+    plan.save()
+    plan.distributors.set(homes)
 
 
 def _partner_home(username):
@@ -2973,11 +3056,12 @@ def seed_demo(scale=1, *, today=None, progress: Callable[[str], None] | None = N
                 _shared_plans(ctx, builder)
                 seed_figures([p.obj for p in builder.partners], today=ctx.today, now=ctx.now)
             created.append(network)
+            bar = "#" * (20 * (network + 1) // scale)
             say(
-                f"network {network + 1}/{scale}: {len(builder.partners)} distributors, "
-                f"{len(builder.contacts)} contacts, {len(builder.touchpoints)} touchpoints, "
-                f"{len(builder.meetings)} meetings, {len(builder.feedback)} feedback "
-                f"({time.monotonic() - started:.1f} s)"
+                f"[{bar:<20}] network {network + 1}/{scale}: {len(builder.partners)} "
+                f"distributors, {len(builder.contacts)} contacts, {len(builder.touchpoints)} "
+                f"touchpoints, {len(builder.meetings)} meetings, {len(builder.milestones)} "
+                f"milestones, {len(builder.feedback)} feedback ({time.monotonic() - started:.1f} s)"
             )
         _tie_partner_logins(ctx)
         if 0 in created:

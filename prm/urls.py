@@ -5,6 +5,7 @@ from django.urls import include, path
 from dashboard import views as dashboard_views
 
 from . import account_views, health, views
+from .forms import LoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,11 +19,18 @@ urlpatterns = [
     path("", include("figures.urls")),
     path("", include("prm.notification_urls")),
     path("portal/", include("portal.urls")),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("profile/", account_views.profile, name="profile"),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
+    path("bench/floor/", views.bench_floor, name="bench_floor"),
 ]

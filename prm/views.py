@@ -1,5 +1,7 @@
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 
 from meetings.forms import TouchpointForm
 
@@ -28,3 +30,13 @@ def my_week(request):
     context["touchpoint_form"] = TouchpointForm.for_user(request.user)
     return render(request, "prm/my_week.html", context)
 
+
+@require_GET
+@transaction.non_atomic_requests  # the request's transaction would open a connection
+def bench_floor(request):
+    """The floor of `make bench`: a short template through every middleware, no database.
+
+    Open to all and without data, like /healthz. Asked for without a session cookie, nothing
+    loads the session or the user, so no query runs (a signed-in user's session would be).
+    """
+    return render(request, "prm/bench_floor.html")
