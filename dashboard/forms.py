@@ -50,6 +50,17 @@ class PortfolioFilterForm(forms.Form):
     level = forms.ChoiceField(
         label=_("Standing at"), choices=[("", _("Any level")), *Level.choices], required=False
     )
+    # Kept by the form when filtering. Set by the account managers' balance table: the
+    # relationships that stand there as a whole (red: a red signal; amber: no red, an amber).
+    standing = forms.ChoiceField(
+        choices=[
+            (Level.RED, Level.RED.label),
+            (Level.AMBER, _("Watch only")),
+            (Level.GREEN, Level.GREEN.label),
+        ],
+        required=False,
+        widget=forms.HiddenInput,
+    )
     # Kept by the form when filtering; set by the column headers.
     sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, widget=forms.HiddenInput)
     dir = forms.ChoiceField(
@@ -80,6 +91,13 @@ class PortfolioFilterForm(forms.Form):
     def level_filter(self):
         data = self.cleaned_data
         return {"signal": data.get("signal") or "", "level": data.get("level") or ""}
+
+    def standing_filter(self):
+        """The overall standing asked for, as (value, label), or None."""
+        value = self.cleaned_data.get("standing")
+        if not value:
+            return None
+        return value, dict(self.fields["standing"].choices)[value]
 
     def sorting(self):
         data = self.cleaned_data

@@ -94,6 +94,14 @@ class Relationship:
         return not self.reds
 
     @property
+    def standing(self):
+        """The relationship as a whole: red with a red signal, amber with an amber and no
+        red, else green."""
+        if self.reds:
+            return Level.RED
+        return Level.AMBER if self.ambers else Level.GREEN
+
+    @property
     def attention_key(self):
         return (self.reds, self.ambers, sum(s.severity for s in self.signals.values()))
 
@@ -335,6 +343,13 @@ def only_level(rows, signal="", level=""):
     return [row for row in rows if any(row.signals[key].level == level for key in keys)]
 
 
+def only_standing(rows, standing=""):
+    """The rows whose relationship as a whole stands at `standing` (see Relationship)."""
+    if not standing:
+        return rows
+    return [row for row in rows if row.standing == standing]
+
+
 STATUS_ORDER = {value: index for index, value in enumerate(Distributor.Status.values)}
 TEXT_COLUMNS = ("name", "role", "status", "account_manager")
 
@@ -393,15 +408,15 @@ class Portfolio:
 
     @property
     def reds(self):
-        return sum(not row.on_track for row in self.rows)
+        return sum(row.standing == Level.RED for row in self.rows)
 
     @property
     def ambers(self):
-        return sum(row.on_track and bool(row.ambers) for row in self.rows)
+        return sum(row.standing == Level.AMBER for row in self.rows)
 
     @property
     def greens(self):
-        return len(self.rows) - self.reds - self.ambers
+        return sum(row.standing == Level.GREEN for row in self.rows)
 
     @property
     def level_counts(self):

@@ -69,7 +69,9 @@ def _filtered(request):
 def portfolio(request):
     form, filters, rows = _filtered(request)
     level_filter = form.level_filter()
+    standing = form.standing_filter()
     shown = selectors.only_level(rows, **level_filter)
+    shown = selectors.only_standing(shown, standing[0] if standing else "")
     sort, descending = form.sorting()
     if descending is None:
         descending = selectors.default_descending(sort)
@@ -105,6 +107,7 @@ def portfolio(request):
             "levels": Level.choices,
             "columns": _columns(sort, descending),
             "level_filter": level_filter,
+            "standing": standing,
             "workspace_url": workspace_list_url(filters),
             "since": selectors.signal_window_start(japan_calendar.today()),
         },
@@ -204,6 +207,8 @@ def summary(request, pk):
 def _export_rows(request):
     form, _filters, rows = _filtered(request)
     rows = selectors.only_level(rows, **form.level_filter())
+    standing = form.standing_filter()
+    rows = selectors.only_standing(rows, standing[0] if standing else "")
     sort, descending = form.sorting()
     return selectors.sort_relationships(rows, sort, descending)
 

@@ -10,7 +10,7 @@ from prm.forms import HTTPS_URL_FIELDS
 from prm.models import User
 
 from .models import Contact, Distributor, Prefecture
-from .selectors import ArchivedFilter, Scope, Sort, TimelineKind
+from .selectors import ArchivedFilter, Scope, Sort, TimelineKind, parse_timeline_cursor
 
 
 def _https_formfield(db_field, **kwargs):
@@ -108,6 +108,11 @@ class TimelineFilterForm(forms.Form):
     )
     # Bounded: the page becomes an SQL OFFSET, which overflows on absurd numbers.
     page = forms.IntegerField(min_value=1, max_value=100_000, required=False)
+    # Where the page starts, as the "Older" link gives it; a wrong one shows page `page`.
+    before = forms.CharField(max_length=100, required=False)
+
+    def clean_before(self):
+        return parse_timeline_cursor(self.cleaned_data["before"])
 
 
 class DistributorForm(forms.ModelForm):

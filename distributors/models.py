@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from prm.choices import Language
+from prm.imports import StoredImport
 from prm.scoping import VisibleToQuerySet
 
 
@@ -541,16 +542,6 @@ class PortalInvitationQuerySet(models.QuerySet):
             .first()
         )
 
-    def latest_by_contact(self, distributor):
-        """{contact id: that contact's latest invitation} for `distributor`'s contacts."""
-        latest = {}
-        invitations = self.filter(contact__distributor=distributor).select_related(
-            "contact__distributor"
-        )
-        for invitation in invitations.order_by("created_at", "pk"):
-            latest[invitation.contact_id] = invitation
-        return latest
-
 
 class PortalInvitation(models.Model):
     """A one-time, expiring link that lets a contact set the password of their portal login.
@@ -651,3 +642,40 @@ class PortalAccess(models.TextChoices):
             return cls.EXPIRED
         # Revoked, or a login switched off after its invitation was used (or without one).
         return cls.REVOKED
+
+
+class DistributorImportKind(models.TextChoices):
+    DISTRIBUTORS = "distributors", _("Distributors")
+    CONTACTS = "contacts", _("Contacts")
+
+
+class DistributorImport(StoredImport):
+    """A file of distributors or of contacts between preview and confirmation."""
+
+    Kind = DistributorImportKind
+
+    kind = models.CharField(_("file of"), max_length=20, choices=Kind.choices)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.CASCADE,
+        related_name="distributor_imports",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("distributor import")
+        verbose_name_plural = _("distributor imports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=StoredImport.Status.values),
+                name="distributorimport_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=DistributorImportKind.values),
+                name="distributorimport_kind_valid",
+            ),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("distributors:import_detail", args=[self.pk])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feedback_urls, views
+from . import feedback_urls, import_urls, views
 
 app_name = "distributors"
 urlpatterns = [
@@ -24,3 +24,4 @@ urlpatterns = [
     ),
 ]
 urlpatterns += feedback_urls.urlpatterns
+urlpatterns += import_urls.urlpatterns

@@ -14,7 +14,7 @@ from prm.permissions import account_manager_required, staff_member_required
 
 from . import selectors, services
 from .forms import ContactForm, DistributorFilterForm, DistributorForm, TimelineFilterForm
-from .models import Contact, Distributor, PortalAccess, PortalInvitation
+from .models import Contact, Distributor
 
 LIST_PAGE_SIZE = 25
 
@@ -41,25 +41,19 @@ def _timeline_context(request, distributor):
     form = TimelineFilterForm(request.GET)
     form.is_valid()
     timeline = selectors.distributor_timeline(
-        distributor, form.cleaned_data.get("kind", ()), form.cleaned_data.get("page") or 1
+        distributor,
+        form.cleaned_data.get("kind", ()),
+        form.cleaned_data.get("page") or 1,
+        cursor=form.cleaned_data.get("before"),
     )
     return {"timeline": timeline, "timeline_form": form}
-
-
-def _with_portal_access(distributor, contact_groups):
-    """Give each contact its latest invitation and portal access (one query for all)."""
-    latest = PortalInvitation.objects.latest_by_contact(distributor)
-    for _label, contacts in contact_groups:
-        for contact in contacts:
-            contact.portal_invitation = latest.get(contact.pk)
-            contact.portal_access = PortalAccess.of(contact, contact.portal_invitation)
 
 
 @staff_member_required
 def distributor_detail(request, pk):
     distributor = get_object_or_404(selectors.distributor_profiles(), pk=pk)
-    contacts = selectors.contacts_by_seniority(distributor)
-    _with_portal_access(distributor, contacts["contact_groups"])
+    contacts = selectors.contacts_by_seniority(distributor, with_invitations=True)
+    selectors.add_portal_access(contacts["contact_groups"])
     return render(
         request,
         "distributors/detail.html",

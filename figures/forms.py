@@ -88,3 +88,13 @@ class FigureEntryForm(forms.Form):
         if isinstance(value, Decimal) and (problem := value_problem(value, kind)):
             self.add_error("value", problem)
         return cleaned
+
+
+class KindSharingForm(forms.Form):
+    """Share a figure kind with distributors, or stop: sent by the buttons of the kinds page."""
+
+    shared = forms.TypedChoiceField(
+        label=_("Shared with distributors"),
+        choices=[("yes", _("Shared")), ("no", _("Not shared"))],
+        coerce=lambda value: value == "yes",
+    )

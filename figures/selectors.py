@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import CharField, DateField, Prefetch, Value
+from django.db.models import CharField, Count, DateField, Prefetch, Value
 from django.db.models.functions import Cast, TruncDate
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from distributors.models import DistributorRole
 from meetings.models import AlignmentMeeting, Touchpoint, TouchpointKind
 from milestones.models import Milestone
 from prm import japan_calendar
@@ -272,3 +273,18 @@ def preview_rows(figure_import):
             state, previous = "changed", figure.value
         rows.append({**row, "value": entry.value, "state": state, "previous": previous})
     return rows
+
+
+def kinds_with_counts():
+    """Every figure kind with how many values are stored of it, for how many distributors,
+    and the names of the roles that use it: one query."""
+    kinds = list(
+        FigureKind.objects.annotate(
+            values_stored=Count("figures"),
+            distributors=Count("figures__distributor", distinct=True),
+        ).order_by("position", "name_en")
+    )
+    labels = dict(DistributorRole.choices)
+    for kind in kinds:
+        kind.role_labels = [labels.get(role, role) for role in kind.distributor_roles]
+    return kinds

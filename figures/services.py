@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from meetings.models import ReminderKind
 from meetings.reminders import do_notify_account_manager
 from prm import japan_calendar
+from prm.imports import confirm_import, run_queued_import
 
 from .imports import read_figure_file
 from .models import FigureImport, FigureRevision, FigureSource, PerformanceFigure
@@ -138,17 +139,7 @@ def do_upload_figures(user, uploaded_file):
     """
     content = uploaded_file.read()
     parsed = read_figure_file(uploaded_file.name, content, today=japan_calendar.today())
-    FigureImport.objects.filter(
-        uploaded_by=user,
-        status=FigureImport.Status.PREVIEW,
-        created_at__lt=timezone.now() - FigureImport.LIFETIME,
-    ).delete()
-    return FigureImport.objects.create(
-        uploaded_by=user,
-        file_name=uploaded_file.name[:255],
-        rows=parsed.rows,
-        errors=parsed.errors,
-    )
+    return FigureImport.store(user, uploaded_file.name, parsed)
 
 
 def do_confirm_import(figure_import):
@@ -156,34 +147,19 @@ def do_confirm_import(figure_import):
 
     Returns False when the import cannot be confirmed (errors, expired, already confirmed).
     """
-    if not figure_import.can_confirm:
-        return False
-    if figure_import.row_count <= ASYNC_IMPORT_ROWS:
-        claimed = FigureImport.objects.filter(
-            pk=figure_import.pk, status=FigureImport.Status.PREVIEW
-        ).update(status=FigureImport.Status.RUNNING)
-        if claimed:
-            _save_import(figure_import.pk)
-        return bool(claimed)
     from .tasks import save_figure_import  # tasks.py imports this module
 
-    with transaction.atomic():
-        claimed = FigureImport.objects.filter(
-            pk=figure_import.pk, status=FigureImport.Status.PREVIEW
-        ).update(status=FigureImport.Status.QUEUED)
-        if claimed:
-            transaction.on_commit(lambda: save_figure_import.delay(figure_import.pk))
-    return bool(claimed)
+    return confirm_import(
+        figure_import,
+        save=_save_import,
+        queue=save_figure_import.delay,
+        async_rows=ASYNC_IMPORT_ROWS,
+    )
 
 
 def do_run_import(import_id):
     """The Celery task's work: save a queued import. Safe to run twice: one run claims it."""
-    claimed = FigureImport.objects.filter(pk=import_id, status=FigureImport.Status.QUEUED).update(
-        status=FigureImport.Status.RUNNING
-    )
-    if claimed:
-        _save_import(import_id)
-    return bool(claimed)
+    return run_queued_import(FigureImport, import_id, _save_import)
 
 
 def _save_import(import_id):
@@ -215,3 +191,18 @@ def _save_import(import_id):
         changed_count=result.changed,
         unchanged_count=result.unchanged,
     )
+
+
+def do_share_kind(kind, shared, *, user):
+    """Share a kind of figure with the distributors (portal and API), or stop sharing it.
+
+    Values already stored stay: while a kind is not shared, distributors neither see nor
+    enter them. Returns whether anything changed; a change is logged with who made it, as
+    reference data keeps no history table.
+    """
+    if kind.shared_with_distributor == shared:
+        return False
+    kind.shared_with_distributor = shared
+    kind.save(update_fields=["shared_with_distributor"])
+    logger.info("Figure kind %s shared with distributors: %s (user %s)", kind.code, shared, user.pk)
+    return True

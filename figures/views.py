@@ -5,7 +5,7 @@ from collections import Counter
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from distributors.models import Distributor
 from prm.permissions import account_manager_required, staff_member_required
 
 from . import selectors, services
-from .forms import FigureEntryForm, FigureUploadForm
+from .forms import FigureEntryForm, FigureUploadForm, KindSharingForm
 from .models import FigureKind, FigureSource
 
 PREVIEW_PAGE_SIZE = 100
@@ -129,3 +129,32 @@ def distributor_trend(request, pk):
             "figures_url": reverse("figures:distributor", args=[distributor.pk]),
         },
     )
+
+
+@require_GET
+@staff_member_required
+def kind_list(request):
+    """The kinds of figures and which of them the distributors see and enter in the portal."""
+    return render(
+        request,
+        "figures/kinds.html",
+        {"kinds": selectors.kinds_with_counts(), "can_change": request.user.is_account_manager},
+    )
+
+
+@require_POST
+@account_manager_required
+def kind_share(request, pk):
+    kind = get_object_or_404(FigureKind, pk=pk)
+    form = KindSharingForm(request.POST)
+    if not form.is_valid():
+        # The page's buttons always send a choice: anything else is not a request of it.
+        return HttpResponseBadRequest()
+    shared = form.cleaned_data["shared"]
+    if services.do_share_kind(kind, shared, user=request.user):
+        if shared:
+            message = _("Distributors now see and enter “%(kind)s” in the portal.")
+        else:
+            message = _("Distributors no longer see or enter “%(kind)s”.")
+        messages.success(request, message % {"kind": kind.name})
+    return redirect("figures:kinds")

@@ -7,7 +7,7 @@ page also works without JavaScript.
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from prm import history
 from prm.choices import Side
+from prm.ids import is_id
 from prm.permissions import account_manager_required, staff_member_required
 
 from . import ics, selectors, services
@@ -27,6 +28,8 @@ def _is_htmx(request):
 
 
 def _safe_next(request):
+    """The address to go back to, if it is on this site. An address, never a URL name:
+    redirect() would look "0" up as a view's name and fail."""
     url = request.POST.get("next") or request.GET.get("next") or ""
     allowed = url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -64,7 +67,9 @@ def touchpoint_log(request):
                 _("Touchpoint with %(distributor)s logged.")
                 % {"distributor": touchpoint.distributor},
             )
-            return redirect(_safe_next(request) or touchpoint.distributor.get_absolute_url())
+            return HttpResponseRedirect(
+                _safe_next(request) or touchpoint.distributor.get_absolute_url()
+            )
         if _is_htmx(request):
             return _quick_form_response(request, form)
     else:
@@ -136,7 +141,7 @@ def meeting_create(request):
             return redirect(meeting)
     else:
         initial = {"staff_attendees": [request.user], **MeetingForm.suggested_time()}
-        if (distributor := request.GET.get("distributor", "")).isdigit():
+        if is_id(distributor := request.GET.get("distributor", "")):
             initial["distributors"] = [distributor]
         form = MeetingForm(initial=initial)
     return render(request, "meetings/meeting_form.html", {"form": form})
@@ -337,7 +342,7 @@ def action_item_status(request, pk):
         _("Action item “%(action)s”: %(status)s.")
         % {"action": item.description, "status": item.get_status_display()},
     )
-    return redirect(_safe_next(request) or origin.get_absolute_url())
+    return HttpResponseRedirect(_safe_next(request) or origin.get_absolute_url())
 
 
 @staff_member_required

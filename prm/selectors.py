@@ -139,4 +139,3 @@ def portal_activity(distributors, *, since):
         for reading in readings
     ]
     return sorted(activity, key=attrgetter("at"), reverse=True)[:LIST_LIMIT]
-

@@ -425,6 +425,29 @@ def test_account_manager_view_groups_the_signals_by_manager(executive_client):
     assert parse_qs(urlsplit(links[0]).query)["account_manager"] == [str(first.pk)]
 
 
+def test_each_balance_count_links_to_the_relationships_it_counts(executive_client):
+    manager = factories.AccountManagerFactory()
+    red = factories.DistributorFactory(name_en="Red Partner", account_manager=manager)
+    make_overdue(red)
+    amber = factories.DistributorFactory(name_en="Amber Partner", account_manager=manager)
+    factories.FeedbackFactory(distributor=amber, kind="concern")  # one open concern: amber
+    factories.DistributorFactory(name_en="Green Partner", account_manager=manager)
+    factories.DistributorFactory(name_en="Someone Else's")
+    balance = table_after(executive_client.get(reverse("dashboard:account_managers")), "Balance")
+    partners, reds, ambers, greens = balance[str(manager)]
+    assert [partners[0], reds[0], ambers[0], greens[0]] == ["3", "1", "1", "1"]
+    for (_count, links), name in [(reds, "Red"), (ambers, "Amber"), (greens, "Green")]:
+        behind = executive_client.get(links[0])
+        assert list(portfolio_rows(behind)) == [f"{name} Partner"]
+        assert "as a whole (1)" in behind.content.decode()
+        # The CSV of the page exports the same relationships.
+        export = executive_client.get(
+            reverse("dashboard:export_csv") + "?" + urlsplit(links[0]).query
+        )
+        exported = csv.DictReader(io.StringIO(export.content.decode("utf-8-sig")))
+        assert [row["Name (English)"] for row in exported] == [f"{name} Partner"]
+
+
 def test_account_manager_view_lists_the_ten_most_in_need_and_links_to_the_rest(
     executive_client, account_manager
 ):
@@ -672,7 +695,7 @@ def test_a_name_that_looks_like_a_formula_is_exported_as_text(executive_client):
             )
         )
     )
-    assert csv_rows[0]["Name (English)"] == "'=HYPERLINK(\"https://evil.example\",\"x\")"
+    assert csv_rows[0]["Name (English)"] == '\'=HYPERLINK("https://evil.example","x")'
     response = executive_client.get(reverse("dashboard:export_xlsx"))
     cell = openpyxl.load_workbook(io.BytesIO(response.content)).active["B2"]
     assert cell.data_type == "s"

@@ -10,12 +10,14 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
 from figures import services
+from figures.imports import read_figure_file
 from figures.models import FigureKind, FigureRevision, PerformanceFigure
 from figures.selectors import trend_months
 from meetings.models import Reminder
 from prm import japan_calendar
 from tests import factories
 from tests.queries import count_queries
+from tests.test_api_access import token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -220,6 +222,58 @@ def test_an_account_manager_enters_a_month_on_the_staff_page(manager_client, dis
     assert PerformanceFigure.objects.get().revisions.get().source == "staff"
 
 
+def test_an_account_manager_chooses_which_kinds_the_distributors_see(
+    client, account_manager, partner_user, distributor
+):
+    stock = figure(distributor, "inventory_weeks", value=77)
+    weeks = kind("inventory_weeks")
+    api = token_client(partner_user)
+    client.force_login(account_manager)
+    page = client.get(reverse("figures:kinds")).content.decode()
+    assert "Stop sharing Inventory in weeks" in page
+
+    response = client.post(
+        reverse("figures:kind_share", args=[weeks.pk]), {"shared": "no"}, follow=True
+    )
+    assert "Distributors no longer see or enter “Inventory in weeks”." in response.content.decode()
+    assert "Share Inventory in weeks" in response.content.decode()
+    assert PerformanceFigure.objects.filter(pk=stock.pk).exists()  # kept on our side
+    client.force_login(partner_user)
+    assert "Inventory in weeks" not in client.get(PORTAL).content.decode()
+    assert "inventory_weeks" not in api.get(reverse("api:figure-kind-list")).content.decode()
+    assert api.get(reverse("api:figure-list")).json()["results"] == []
+
+    client.force_login(account_manager)
+    client.post(reverse("figures:kind_share", args=[weeks.pk]), {"shared": "yes"})
+    client.force_login(partner_user)
+    assert "Inventory in weeks" in client.get(PORTAL).content.decode()
+    assert [row["id"] for row in api.get(reverse("api:figure-list")).json()["results"]] == [
+        stock.pk
+    ]
+
+
+def test_executives_read_the_kinds_but_only_account_managers_change_them(
+    client, account_manager, executive, partner_user
+):
+    weeks = kind("inventory_weeks")
+    share_url = reverse("figures:kind_share", args=[weeks.pk])
+    client.force_login(executive)
+    page = client.get(reverse("figures:kinds")).content.decode()
+    assert "Inventory in weeks" in page and "Stop sharing" not in page
+    assert client.post(share_url, {"shared": "no"}).status_code == 403
+    client.force_login(partner_user)
+    assert client.get(reverse("figures:kinds")).status_code == 403
+    assert client.post(share_url, {"shared": "no"}).status_code == 403
+    client.force_login(account_manager)
+    assert client.post(share_url, {"shared": "maybe"}).status_code == 400
+    assert (
+        client.post(reverse("figures:kind_share", args=[999999]), {"shared": "no"}).status_code
+        == 404
+    )
+    weeks.refresh_from_db()
+    assert weeks.shared_with_distributor
+
+
 # Charts beside the dialogue
 
 
@@ -326,3 +380,35 @@ def test_a_figure_added_in_the_admin_is_recorded_with_its_history(client, distri
     assert response.status_code == 302, response.content.decode()[-2000:]
     revision = FigureRevision.objects.get()
     assert (revision.new_value, revision.changed_by, revision.source) == (2.5, admin_user, "staff")
+
+
+def test_an_administrator_adds_a_kind_of_figure_that_files_and_the_portal_then_use(
+    client, distributor, partner_user
+):
+    admin_user = factories.UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:figures_figurekind_add"),
+        {
+            "code": "returns_count",
+            "name_en": "Returned items",
+            "name_ja": "返品件数",
+            "unit": "count",
+            "distributor_roles": [distributor.role],
+            "shared_with_distributor": "on",
+            "position": "20",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    added = FigureKind.objects.get(code="returns_count")
+    assert added.distributor_roles == [distributor.role]
+
+    month = f"{months_ago(1):%Y-%m}"
+    parsed = read_figure_file(
+        "f.csv",
+        f"代理店コード,年月,指標,値\r\n{distributor.code},{month},返品件数,4\r\n".encode(),
+        today=japan_calendar.today(),
+    )
+    assert parsed.errors == [] and parsed.rows[0]["kind"] == "returns_count"
+    client.force_login(partner_user)
+    assert "Returned items (Count)" in client.get(PORTAL).content.decode()  # in the entry form

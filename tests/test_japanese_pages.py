@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from distributors.models import PortalInvitation
+from distributors.services import do_invite_contact
 from prm.choices import Side
 from tests import factories
 
@@ -80,6 +82,14 @@ LABELS = {
     "portal_feedback_list": ["Your feedback", "Send feedback", "Subject", "Sent at", "Last reply"],
     "portal_feedback_new": ["Send the feedback", "Cancel", "Your feedback"],
     "portal_feedback_detail": ["Replies", "Send the answer", "Sent at", "Message"],
+    "portal_goal_propose_change": ["Propose a change", "What should change, and why?", "Cancel"],
+    "portal_evidence_add": ["Add evidence", "What happened", "Link", "File", "Add the evidence"],
+    "portal_figures": [
+        "Figures",
+        "Enter or correct a month",
+        "Save the figure",
+        "All figures and their history",
+    ],
     "portal_plan_list": ["Shared plans", "Shared on", "Not yet read"],
     "portal_plan_detail": [
         "Have you read it?",
@@ -87,7 +97,15 @@ LABELS = {
         "Shared on",
         "Shared plans",
     ],
+    "portal_invitation": [
+        "Welcome to the partner portal",
+        "Choose a password to finish setting up your login. This link works once.",
+        "Set my password and open the portal",
+    ],
 }
+
+# The token of the invitation link that `world` opens.
+INVITATION_TOKEN = "invitation-token-for-the-japanese-page"
 
 
 @pytest.fixture
@@ -102,10 +120,17 @@ def world(account_manager, executive, distributor):
     meeting.contact_attendees.add(contact)
     factories.ActionItemFactory(meeting=meeting, owner_side=Side.DISTRIBUTOR, owner_contact=contact)
     goal = factories.GoalFactory(distributor=distributor, owner_distributor=contact)
-    factories.MilestoneEvaluationFactory(milestone=factories.MilestoneFactory(goal=goal))
+    milestone = factories.MilestoneFactory(goal=goal)
+    factories.MilestoneEvaluationFactory(milestone=milestone)
     factories.TouchpointFactory(distributor=distributor)
     feedback = factories.FeedbackFactory(distributor=distributor)
     plan = factories.SharedPlanFactory()
+    # A Japanese-speaking contact invited to the portal, who has no login to prefer anything.
+    invitee = factories.ContactFactory(distributor=distributor, language="ja")
+    invitation = do_invite_contact(account_manager, invitee)
+    PortalInvitation.objects.filter(pk=invitation.pk).update(
+        token_hash=PortalInvitation.hash_token(INVITATION_TOKEN)
+    )
     return {
         "login": (None, reverse("login")),
         "my_week": (account_manager, reverse("my_week")),
@@ -125,8 +150,15 @@ def world(account_manager, executive, distributor):
             partner,
             reverse("portal:feedback_detail", args=[feedback.pk]),
         ),
+        "portal_goal_propose_change": (
+            partner,
+            reverse("portal:goal_propose_change", args=[goal.pk]),
+        ),
+        "portal_evidence_add": (partner, reverse("portal:evidence_add", args=[milestone.pk])),
+        "portal_figures": (partner, reverse("portal:figures")),
         "portal_plan_list": (partner, reverse("portal:plan_list")),
         "portal_plan_detail": (partner, reverse("portal:plan_detail", args=[plan.pk])),
+        "portal_invitation": (None, reverse("portal:invitation_accept", args=[INVITATION_TOKEN])),
     }
 
 

@@ -19,7 +19,7 @@ from django.test import Client
 from django.urls import reverse
 
 from distributors import services as distributor_services
-from distributors.models import PortalInvitation
+from distributors.models import DistributorImport, PortalInvitation
 from figures.models import FigureImport, FigureKind, PerformanceFigure
 from meetings.models import AgendaItem, Reminder
 from milestones import services as milestone_services
@@ -103,6 +103,9 @@ def world(settings, tmp_path, distributor, partner_user, account_manager, execut
         # An import is its uploader's: the account manager's own, awaiting confirmation.
         "figure import": FigureImport.objects.create(
             uploaded_by=account_manager, file_name="figures.csv"
+        ),
+        "distributor import": DistributorImport.objects.create(
+            uploaded_by=account_manager, file_name="contacts.csv", kind="contacts"
         ),
         "figure kind": FigureKind.objects.get(code="sell_in_amount"),
         "figure": PerformanceFigure.objects.create(

@@ -520,9 +520,7 @@ def test_a_file_over_the_limit_is_refused_with_the_limit(
     partner_client, milestone, settings, private_root
 ):
     settings.PRM_EVIDENCE_MAX_UPLOAD_BYTES = 1024
-    response = upload(
-        partner_client, milestone, "scan.pdf", PDF + b" " * 2048, text="Booth photos"
-    )
+    response = upload(partner_client, milestone, "scan.pdf", PDF + b" " * 2048, text="Booth photos")
     html = response.content.decode()
     assert "“scan.pdf” is larger than 1.0\xa0KB, the most a file can be." in html
     # What was typed stays, and nothing is saved: not even the text without its file.

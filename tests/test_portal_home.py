@@ -3,7 +3,8 @@
 import datetime as dt
 
 import pytest
-from django.urls import reverse_lazy
+from django.test import Client
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
 from distributors.models import Distributor, Feedback, FeedbackReply, SharedPlan
@@ -211,6 +212,19 @@ def test_an_archived_distributor_loses_every_row_at_once(partner_user, distribut
     partner_user.refresh_from_db()
     for model in scoped_models():
         assert not model.objects.visible_to(partner_user).exists(), model.__name__
+
+
+def test_archiving_the_distributor_ends_its_portal_at_the_next_request(
+    partner_client, distributor, account_manager
+):
+    assert partner_client.get(HOME).status_code == 200
+    manager = Client()
+    manager.force_login(account_manager)
+    manager.post(reverse("distributors:archive", args=[distributor.pk]))
+    distributor.refresh_from_db()
+    assert distributor.is_archived
+    for url in (HOME, reverse("portal:goal_list"), reverse("portal:feedback_create")):
+        assert partner_client.get(url).status_code == 403, url
 
 
 def test_advisory_board_proposals_of_another_distributor_stay_hidden(partner_user, distributor):

@@ -4,7 +4,8 @@ and no staff URL opens to a distributor's user.
 Both sweeps find the URL patterns through the URL resolver, so a new view is swept the
 day it is added; the other distributor's data is every row that `visible_to` hides from
 the first distributor's user, in every scoped model, so a new scoped model must be given
-a row in `zebra_world` or `test_the_world_covers_every_scoped_model` fails.
+a row in `zebra_world` or `test_the_world_covers_every_scoped_model` fails. A third sweep
+renders every portal page on the user's own data and finds none of our internal fields.
 """
 
 import datetime as dt
@@ -15,9 +16,10 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
-from distributors.models import SharedPlan
+from dashboard.signals import Level
+from distributors.models import Distributor, SharedPlan
 from figures.models import FigureKind, FigureRevision, PerformanceFigure
-from meetings.models import AgendaItem, AlignmentMeeting
+from meetings.models import ActionItem, AgendaItem, AlignmentMeeting, Touchpoint
 from prm.choices import Side
 from prm.scoping import VisibleToQuerySet
 from tests import factories
@@ -29,8 +31,8 @@ pytestmark = pytest.mark.django_db
 MARKERS = ("Zebra", "ゼブラ")
 
 # Routes that are not staff pages: the dispatcher sends each role to its own Home; login,
-# language switching, one's own settings and the health check are for everyone; the
-# calendar feed answers to its key.
+# language switching, one's own settings, the health check and the benchmark's floor page
+# (no data) are for everyone; the calendar feed answers to its key.
 NOT_STAFF_PAGES = {
     "home",
     "login",
@@ -39,8 +41,25 @@ NOT_STAFF_PAGES = {
     "profile",
     "calendar:feed",
     "healthz",
+    "bench_floor",
     "admin:login",
     "admin:logout",
+}
+
+
+# A POST that every portal form would take as valid, so that a view that forgot to scope
+# its object would really write to it (an empty POST is refused before any write).
+VALID_POST = {
+    "version": 1,
+    "comment": "Please move the horizon by a quarter.",
+    "title": "Proposed item",
+    "description": "Details",
+    "note": "Done as agreed.",
+    "kind": "concern",
+    "subject": "Late deliveries",
+    "body": "Two deliveries came late.",
+    "text": "Photos of the tasting corner.",
+    "link": "https://example.com/evidence",
 }
 
 
@@ -169,6 +188,16 @@ def row_counts():
     return {model: model.objects.count() for model in apps.get_models()}
 
 
+def hidden_rows(user):
+    """Every row `user` may not see, with all its values, new rows of the other included."""
+    rows = {}
+    for model in scoped_models():
+        own = model.objects.visible_to(user).values("pk")
+        for row in model.objects.exclude(pk__in=own).values():
+            rows[model._meta.label, row[model._meta.pk.attname]] = row
+    return rows
+
+
 def url_with(chain, name, value):
     arguments = converters(chain)
     if any(key.startswith(POSITIONAL) for key in arguments):
@@ -182,6 +211,10 @@ def url_with(chain, name, value):
         else:
             kwargs[key] = "x" * 43
     return reverse(name, kwargs=kwargs)
+
+
+def send(client, method, url):
+    return client.post(url, VALID_POST) if method == "post" else client.get(url)
 
 
 def test_the_world_covers_every_scoped_model(zebra_world, partner_user):
@@ -199,17 +232,19 @@ def test_no_portal_url_shows_another_distributors_data(
     tried = 0
     for name, chain in portal_routes():
         if not converters(chain):
-            for method in (client.get, client.post):
-                response = method(reverse(name))
+            for method in ("get", "post"):
+                response = send(client, method, reverse(name))
                 assert not any(m in response.content.decode() for m in MARKERS), name
                 tried += 1
             continue
         for pk, method in itertools.product(sorted(hidden), ("get", "post")):
             url = url_with(chain, name, pk)
-            before = row_counts()
-            response = getattr(client, method)(url)
+            before, others_before = row_counts(), hidden_rows(partner_user)
+            response = send(client, method, url)
             body = response.content.decode(errors="replace")
             assert not any(m in body for m in MARKERS), (url, method)
+            # Whatever the number finds, nothing of the other distributor changes or is added.
+            assert hidden_rows(partner_user) == others_before, (url, method, "wrote to theirs")
             # The number may also be the key of one of the user's own rows, which the
             # route rightly serves; any other number must find nothing.
             if pk not in visible:
@@ -241,3 +276,90 @@ def test_no_staff_url_opens_to_a_distributor_user(client, own_world, partner_use
                 if response.status_code not in (403, 405) and not redirected_to_login:
                     opened.append((method, url, response.status_code))
     assert opened == []
+
+
+# --- field level: the user's own distributor, with every internal field filled in ----------
+
+# Written where only our own people read it.
+INTERNAL = "INTERNAL-ONLY"
+
+
+@pytest.fixture
+def internal_world(distributor, partner_user):
+    """The first distributor's own rows, each internal field marked, beside what is shared."""
+    Distributor.objects.filter(pk=distributor.pk).update(notes=f"{INTERNAL} distributor notes")
+    contact = partner_user.portal_contact
+    touchpoint = factories.TouchpointFactory(
+        distributor=distributor,
+        mood=Touchpoint.Mood.CONCERN,
+        notes=f"{INTERNAL} visit notes",
+        unspoken_concerns=f"{INTERNAL} unspoken concern",
+    )
+    touchpoint.contacts.set([contact])
+    ActionItem.objects.create(
+        touchpoint=touchpoint,
+        distributor=distributor,
+        description=f"{INTERNAL} call them back",
+        owner_side=Side.DISTRIBUTOR,
+    )
+    held = factories.AlignmentMeetingFactory(
+        distributors=[distributor],
+        title="Held alignment",
+        status=AlignmentMeeting.Status.HELD,
+        starts_at=timezone.now() - dt.timedelta(days=10),
+        ends_at=timezone.now() - dt.timedelta(days=10, hours=-1),
+        minutes_market_trends=f"{INTERNAL} market trends",
+        minutes_feedback=f"{INTERNAL} feedback discussed",
+        minutes_joint_learning=f"{INTERNAL} joint learning",
+        decisions=f"{INTERNAL} decisions",
+        minutes_shared=False,
+    )
+    held.contact_attendees.add(contact)
+    upcoming = factories.AlignmentMeetingFactory(distributors=[distributor])
+    factories.AgendaItemFactory(meeting=upcoming, title="Shared agenda item")
+    factories.ActionItemFactory(
+        meeting=upcoming, owner_side=Side.DISTRIBUTOR, owner_contact=contact
+    )
+    goal = factories.GoalFactory(distributor=distributor, owner_distributor=contact)
+    factories.GoalVersionFactory(goal=goal)
+    factories.GoalAgreementFactory(goal=goal, side=Side.OURS)
+    milestone = factories.MilestoneFactory(goal=goal)
+    factories.MilestoneEvaluationFactory(milestone=milestone, narrative="Shared evaluation")
+    factories.MilestoneEvaluationFactory(
+        milestone=milestone,
+        narrative=f"{INTERNAL} evaluation",
+        shared_with_distributor=False,
+    )
+    factories.MilestoneEvidenceFactory(
+        milestone=milestone, text="Our evidence", added_by=partner_user
+    )
+    feedback = factories.FeedbackFactory(distributor=distributor, submitted_by=partner_user)
+    factories.FeedbackReplyFactory(feedback=feedback, body="Our reply")
+    factories.SharedPlanFactory(title="Shared plan")
+    return distributor
+
+
+def test_no_portal_page_shows_an_internal_field(client, internal_world, partner_user):
+    """Every portal page, with every key of the user's own rows: the rendered HTML never
+    holds an internal field, nor a health signal of the relationship."""
+    client.force_login(partner_user)
+    _hidden, visible = hidden_and_visible_ids(partner_user)
+    signal_labels = [str(level.label) for level in Level]
+    pages = {}
+    for name, chain in portal_routes():
+        urls = (
+            [url_with(chain, name, pk) for pk in sorted(visible)]
+            if converters(chain)
+            else [reverse(name)]
+        )
+        for url in urls:
+            response = client.get(url)
+            if response.status_code == 200:
+                pages[url] = response.content.decode()
+    for url, body in pages.items():
+        assert INTERNAL not in body, url
+        assert not any(label in body for label in signal_labels), url
+    # The sweep rendered the pages that hold the internal fields' shared neighbours.
+    everything = "".join(pages.values())
+    for shared in ("Held alignment", "Shared agenda item", "Shared evaluation", "Our reply"):
+        assert shared in everything, shared
