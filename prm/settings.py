@@ -161,6 +161,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # queries, where that compilation never pays back (docs/BENCHMARKS.md).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Seconds a web or worker process keeps its database connection between requests; 0 (a new
+# connection per request) unless set: docker-compose.yml sets it, as opening a PostgreSQL
+# connection costs a server process each time.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "prm.User"

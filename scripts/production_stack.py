@@ -131,6 +131,7 @@ def production_env(env, base_url):
         {
             "DEBUG": "false",
             "ALLOWED_HOSTS": "127.0.0.1",
+            "CONN_MAX_AGE": env.get("CONN_MAX_AGE") or "60",
             # In production a TLS proxy sits in front (docs/DEPLOYMENT.md); here clients speak
             # plain http to gunicorn on the loopback. Cookies marked Secure would never be
             # sent back over http, so nobody could log in, and a redirect to https would
