@@ -209,11 +209,9 @@ class TouchpointSerializer(ModelRulesMixin, serializers.ModelSerializer):
         read_only_fields = ["logged_by", "created_at"]
 
 
-MINUTES_FIELDS = (
-    "minutes_market_trends",
-    "minutes_feedback",
-    "minutes_joint_learning",
-    "decisions",
+# Each part of the minutes in English and in Japanese.
+MINUTES_FIELDS = tuple(
+    field for name in AlignmentMeeting.MINUTES_FIELDS for field in (name, f"{name}_ja")
 )
 
 
@@ -320,9 +318,13 @@ class GoalSerializer(serializers.ModelSerializer):
             "id",
             "distributor",
             "title",
+            "title_ja",
             "description",
+            "description_ja",
             "rationale",
+            "rationale_ja",
             "measure",
+            "measure_ja",
             "horizon_start",
             "horizon_end",
             "owner_ours",

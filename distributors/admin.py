@@ -231,7 +231,7 @@ class SharedPlanAdmin(SimpleHistoryAdmin):
     list_select_related = ("author",)
     list_filter = ("audience", "published_at")
     date_hierarchy = "published_at"
-    search_fields = ("title", "summary", "body")
+    search_fields = ("title", "title_ja", "summary", "summary_ja", "body", "body_ja")
     autocomplete_fields = ("distributors", "author")
     readonly_fields = ("created_at", "updated_at")
     inlines = [SharedPlanAcknowledgementInline]

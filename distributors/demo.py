@@ -2727,14 +2727,22 @@ def _shared_plans(ctx, builder):
     kansai = [p for p in builder.partners if {26, 27, 28} & set(p.spec.prefectures)]
     plans = [
         (
-            f"Japan market direction FY{fy}–FY{fy + 2} / 日本市場の方向性",
-            "Where we want to be in Japan in three years, and how we will get there together.",
-            "We will grow through fewer, deeper partnerships rather than more distributors. "
-            "Premium frozen desserts and gift sets are our focus; plant-based follows once "
-            "demand outside Tokyo and Osaka is proven.\n\n"
-            "今後3年間、取引先の数を増やすのではなく、一社一社との関係を深めることで成長します。"
-            "重点はプレミアム冷凍デザートとギフトセット。プラントベースは東京・大阪以外での需要を"
-            "確認してから展開します。",
+            (
+                f"Japan market direction FY{fy}–FY{fy + 2}",
+                f"日本市場の方向性（{fy}〜{fy + 2}年度）",
+            ),
+            (
+                "Where we want to be in Japan in three years, and how we will get there together.",
+                "3年後に日本市場で目指す姿と、共に実現するための道筋です。",
+            ),
+            (
+                "We will grow through fewer, deeper partnerships rather than more distributors. "
+                "Premium frozen desserts and gift sets are our focus; plant-based follows once "
+                "demand outside Tokyo and Osaka is proven.",
+                "今後3年間、取引先の数を増やすのではなく、一社一社との関係を深めることで成長します。"
+                "重点はプレミアム冷凍デザートとギフトセット。プラントベースは東京・大阪以外での需要を"
+                "確認してから展開します。",
+            ),
             date(fy, 4, 1),
             date(fy + 3, 3, 31),
             SharedPlan.Audience.ALL,
@@ -2743,12 +2751,17 @@ def _shared_plans(ctx, builder):
             "executive",
         ),
         (
-            "Cold-chain network 2026 / コールドチェーン網 2026",
-            "How frozen and chilled products will move from our hubs to stores.",
-            "Two frozen cross-docks (Kanto and Kansai), loggers on every pallet, and shared "
-            "trucks to keep capacity during the peaks.\n\n"
-            "関東・関西の2か所に冷凍クロスドックを設け、全パレットに温度ロガーを装着。"
-            "繁忙期の輸送力は共同配送で確保します。",
+            ("Cold-chain network 2026", "コールドチェーン網 2026"),
+            (
+                "How frozen and chilled products will move from our hubs to stores.",
+                "冷凍・冷蔵商品を拠点から店舗へ届ける仕組みです。",
+            ),
+            (
+                "Two frozen cross-docks (Kanto and Kansai), loggers on every pallet, and shared "
+                "trucks to keep capacity during the peaks.",
+                "関東・関西の2か所に冷凍クロスドックを設け、全パレットに温度ロガーを装着。"
+                "繁忙期の輸送力は共同配送で確保します。",
+            ),
             date(fy, 10, 1),
             date(fy + 1, 9, 30),
             SharedPlan.Audience.CHOSEN,
@@ -2757,11 +2770,16 @@ def _shared_plans(ctx, builder):
             "manager",
         ),
         (
-            "Kansai premium dessert expansion / 関西プレミアムデザート展開",
-            "Bringing the premium dessert range to drugstores and supermarkets in Kansai.",
-            "Phase one: Osaka and Kobe flagships. Phase two: suburban supermarkets with "
-            "smaller first orders.\n\n"
-            "第1段階は大阪・神戸の旗艦店、第2段階は初回発注を小さくして郊外スーパーへ。",
+            ("Kansai premium dessert expansion", "関西プレミアムデザート展開"),
+            (
+                "Bringing the premium dessert range to drugstores and supermarkets in Kansai.",
+                "プレミアムデザートを関西のドラッグストアとスーパーへ展開します。",
+            ),
+            (
+                "Phase one: Osaka and Kobe flagships. Phase two: suburban supermarkets with "
+                "smaller first orders.",
+                "第1段階は大阪・神戸の旗艦店、第2段階は初回発注を小さくして郊外スーパーへ。",
+            ),
             date(fy, 7, 1),
             date(fy + 2, 3, 31),
             SharedPlan.Audience.CHOSEN,
@@ -2770,10 +2788,18 @@ def _shared_plans(ctx, builder):
             "manager",
         ),
         (
-            "E-commerce pricing and listing guidelines (draft) / EC価格・出品ガイドライン（案）",
-            "Draft for discussion with our online partners.",
-            "Minimum advertised prices, bundle rules and image guidelines.\n\n"
-            "最低広告価格、セット販売のルール、画像ガイドライン。",
+            (
+                "E-commerce pricing and listing guidelines (draft)",
+                "EC価格・出品ガイドライン（案）",
+            ),
+            (
+                "Draft for discussion with our online partners.",
+                "EC パートナーの皆様との協議用の草案です。",
+            ),
+            (
+                "Minimum advertised prices, bundle rules and image guidelines.",
+                "最低広告価格、セット販売のルール、画像ガイドライン。",
+            ),
             None,
             None,
             SharedPlan.Audience.CHOSEN,
@@ -2783,12 +2809,16 @@ def _shared_plans(ctx, builder):
         ),
     ]
     acknowledgements = []
+    # Each text is (English, Japanese).
     for title, summary, body, start, end, audience, chosen, days_ago, author in plans:
         published = ctx.now - timedelta(days=days_ago) if days_ago is not None else None
         plan = SharedPlan(
-            title=title,
-            summary=summary,
-            body=body,
+            title=title[0],
+            title_ja=title[1],
+            summary=summary[0],
+            summary_ja=summary[1],
+            body=body[0],
+            body_ja=body[1],
             horizon_start=start,
             horizon_end=end,
             audience=audience,
@@ -2952,11 +2982,13 @@ def _plan_for_the_partner_logins(ctx):
     homes = [home for home in map(_partner_home, PARTNER_PEOPLE) if home is not None]
     published = ctx.now - timedelta(days=6)
     plan = SharedPlan(
-        title="Next spring's promotion calendar / 来春の販促カレンダー",
+        title="Next spring's promotion calendar",
+        title_ja="来春の販促カレンダー",
         summary="The national campaigns of March to May, for your own store plans.",
+        summary_ja="3月から5月の全国キャンペーンです。各店舗の計画にお役立てください。",
         body="Cherry-blossom gift sets from 1 March, a Golden Week tasting tour in Tokyo and "
-        "Osaka, and new flavours in May.\n\n"
-        "3月1日から桜のギフトセット、ゴールデンウィークは東京・大阪で試食イベント、"
+        "Osaka, and new flavours in May.",
+        body_ja="3月1日から桜のギフトセット、ゴールデンウィークは東京・大阪で試食イベント、"
         "5月に新フレーバーを発売します。",
         audience=SharedPlan.Audience.CHOSEN,
         published_at=published,

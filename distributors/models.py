@@ -423,9 +423,14 @@ class SharedPlan(models.Model):
 
     Audience = SharedPlanAudience
 
+    # Written in English, and in Japanese where we have it: each reader sees their
+    # language, or the other one when theirs is empty (prm/bilingual.py).
     title = models.CharField(_("title"), max_length=200)
+    title_ja = models.CharField(_("title (Japanese)"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True)
+    summary_ja = models.TextField(_("summary (Japanese)"), blank=True)
     body = models.TextField(_("plan"))
+    body_ja = models.TextField(_("plan (Japanese)"), blank=True)
     horizon_start = models.DateField(_("horizon from"), null=True, blank=True)
     horizon_end = models.DateField(_("horizon until"), null=True, blank=True)
     audience = models.CharField(

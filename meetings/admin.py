@@ -105,10 +105,10 @@ class AlignmentMeetingAdmin(SimpleHistoryAdmin):
             _("Minutes"),
             {
                 "fields": (
-                    "minutes_market_trends",
-                    "minutes_feedback",
-                    "minutes_joint_learning",
-                    "decisions",
+                    ("minutes_market_trends", "minutes_market_trends_ja"),
+                    ("minutes_feedback", "minutes_feedback_ja"),
+                    ("minutes_joint_learning", "minutes_joint_learning_ja"),
+                    ("decisions", "decisions_ja"),
                     "minutes_shared",
                 )
             },

@@ -232,13 +232,24 @@ class MeetingForm(ContactsMixin, forms.ModelForm):
 class MinutesForm(forms.ModelForm):
     class Meta:
         model = AlignmentMeeting
+        # Each part of the minutes in English, then in Japanese; `lang` lets screen readers
+        # and spell checkers treat the Japanese boxes as Japanese.
         fields = [
             "minutes_market_trends",
+            "minutes_market_trends_ja",
             "minutes_feedback",
+            "minutes_feedback_ja",
             "minutes_joint_learning",
+            "minutes_joint_learning_ja",
             "decisions",
+            "decisions_ja",
         ]
-        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields}
+        widgets = {
+            name: forms.Textarea(
+                attrs={"rows": 4, "lang": "ja"} if name.endswith("_ja") else {"rows": 4}
+            )
+            for name in fields
+        }
 
 
 class AgendaItemForm(forms.ModelForm):

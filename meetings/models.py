@@ -161,6 +161,15 @@ class AlignmentMeeting(models.Model):
 
     Status = AlignmentMeetingStatus
 
+    # The parts of the minutes the distributor reads once shared, each in English and in
+    # Japanese (`<name>_ja`): each reader sees their language, or else the other one.
+    MINUTES_FIELDS = (
+        "minutes_market_trends",
+        "minutes_feedback",
+        "minutes_joint_learning",
+        "decisions",
+    )
+
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ALIGNMENT)
     title = models.CharField(_("title"), max_length=200)
     distributors = models.ManyToManyField(
@@ -195,9 +204,13 @@ class AlignmentMeeting(models.Model):
         related_name="meetings_attended",
     )
     minutes_market_trends = models.TextField(_("market trends"), blank=True)
+    minutes_market_trends_ja = models.TextField(_("market trends (Japanese)"), blank=True)
     minutes_feedback = models.TextField(_("feedback discussed"), blank=True)
+    minutes_feedback_ja = models.TextField(_("feedback discussed (Japanese)"), blank=True)
     minutes_joint_learning = models.TextField(_("joint learning"), blank=True)
+    minutes_joint_learning_ja = models.TextField(_("joint learning (Japanese)"), blank=True)
     decisions = models.TextField(_("decisions"), blank=True)
+    decisions_ja = models.TextField(_("decisions (Japanese)"), blank=True)
     minutes_shared = models.BooleanField(
         _("minutes shared with the distributor"),
         default=False,

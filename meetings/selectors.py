@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from distributors.models import Contact, Distributor
 from distributors.selectors import name_matches
+from prm.bilingual import in_reader_language
 from prm.roles import STAFF_ROLES
 from prm.scoping import visible_or_404
 
@@ -18,6 +19,14 @@ from .models import ActionItem, AgendaItem, AlignmentMeeting, Touchpoint
 _ACTION_ITEM_RELATIONS = ("owner_user", "owner_contact", "distributor", "completed_by")
 # What an agenda item shows our staff: who proposed it, from which distributor, who decided.
 _AGENDA_ITEM_RELATIONS = ("proposed_by__portal_contact__distributor", "decided_by")
+
+
+def minutes_in_reader_language(meeting):
+    """(label, text) of each part of the minutes, in the reader's language or else the other."""
+    return [
+        (AlignmentMeeting._meta.get_field(name).verbose_name, in_reader_language(meeting, name))
+        for name in AlignmentMeeting.MINUTES_FIELDS
+    ]
 
 
 def staff_users():

@@ -190,10 +190,7 @@ def _meeting_page(request, meeting, *, agenda_form=None, action_form=None):
         "meeting": meeting,
         **selectors.agenda_sections(meeting.agenda_items.all()),
         "action_items": meeting.action_items.all(),
-        "minutes": [
-            (AlignmentMeeting._meta.get_field(name).verbose_name, getattr(meeting, name))
-            for name in MinutesForm.Meta.fields
-        ],
+        "minutes": selectors.minutes_in_reader_language(meeting),
     }
     if request.user.is_account_manager:
         context["agenda_form"] = agenda_form or AgendaItemForm()

@@ -37,7 +37,15 @@ class GoalVersionInline(admin.TabularInline):
     """The history of what the goal said: written by the app, never edited."""
 
     model = GoalVersion
-    fields = ("version", "title", "horizon_start", "horizon_end", "created_by", "created_at")
+    fields = (
+        "version",
+        "title",
+        "title_ja",
+        "horizon_start",
+        "horizon_end",
+        "created_by",
+        "created_at",
+    )
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -64,7 +72,13 @@ class GoalAdmin(SimpleHistoryAdmin):
     list_select_related = ("distributor", "owner_ours")
     list_filter = ("status", "horizon_end")
     date_hierarchy = "horizon_end"
-    search_fields = ("title", "description", *distributor_search_fields())
+    search_fields = (
+        "title",
+        "title_ja",
+        "description",
+        "description_ja",
+        *distributor_search_fields(),
+    )
     autocomplete_fields = ("distributor", "owner_ours", "owner_distributor")
     readonly_fields = ("created_at", "updated_at")
     inlines = [MilestoneInline, GoalAgreementInline, GoalVersionInline]

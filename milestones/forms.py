@@ -29,19 +29,28 @@ class GoalForm(forms.ModelForm):
         model = Goal
         fields = [
             "title",
+            "title_ja",
             "description",
+            "description_ja",
             "rationale",
+            "rationale_ja",
             "measure",
+            "measure_ja",
             "horizon_start",
             "horizon_end",
             "owner_ours",
             "owner_distributor",
             "status",
         ]
+        # `lang`: screen readers and spell checkers treat the Japanese wording as Japanese.
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
+            "description_ja": forms.Textarea(attrs={"rows": 3, "lang": "ja"}),
             "rationale": forms.Textarea(attrs={"rows": 3}),
+            "rationale_ja": forms.Textarea(attrs={"rows": 3, "lang": "ja"}),
             "measure": forms.Textarea(attrs={"rows": 2}),
+            "measure_ja": forms.Textarea(attrs={"rows": 2, "lang": "ja"}),
+            "title_ja": forms.TextInput(attrs={"lang": "ja"}),
             "horizon_start": DateInput,
             "horizon_end": DateInput,
         }

@@ -41,7 +41,8 @@ class Goal(models.Model):
     """A medium-term goal co-created with a distributor.
 
     It is agreed only when both sides accepted the same version; editing what the goal
-    says raises `version`, which reopens agreement.
+    says, in English or in Japanese, raises `version`, which reopens agreement. Each reader
+    sees the wording in their language, or the other one when theirs is empty.
     """
 
     Status = GoalStatus
@@ -55,8 +56,11 @@ class Goal(models.Model):
         related_name="goals",
     )
     title = models.CharField(_("goal"), max_length=200)
+    title_ja = models.CharField(_("goal (Japanese)"), max_length=200, blank=True)
     description = models.TextField(_("what"), blank=True)
+    description_ja = models.TextField(_("what (Japanese)"), blank=True)
     rationale = models.TextField(_("why"), blank=True)
+    rationale_ja = models.TextField(_("why (Japanese)"), blank=True)
     horizon_start = models.DateField(_("horizon from"))
     horizon_end = models.DateField(_("horizon until"))
     owner_ours = models.ForeignKey(
@@ -78,6 +82,7 @@ class Goal(models.Model):
         blank=True,
         help_text=_("Optional; stated in the words both sides agreed on."),
     )
+    measure_ja = models.TextField(_("measure (Japanese)"), blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )
@@ -194,11 +199,16 @@ class GoalVersion(models.Model):
 
     # The fields that state the goal: changing one of them after either side accepted the
     # goal makes a new version, which both sides must accept again.
+    # The Japanese wording is part of what was agreed, like the English one.
     STATED_FIELDS = (
         "title",
+        "title_ja",
         "description",
+        "description_ja",
         "rationale",
+        "rationale_ja",
         "measure",
+        "measure_ja",
         "horizon_start",
         "horizon_end",
         "owner_ours",
@@ -210,9 +220,13 @@ class GoalVersion(models.Model):
     )
     version = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("goal"), max_length=200)
+    title_ja = models.CharField(_("goal (Japanese)"), max_length=200, blank=True)
     description = models.TextField(_("what"), blank=True)
+    description_ja = models.TextField(_("what (Japanese)"), blank=True)
     rationale = models.TextField(_("why"), blank=True)
+    rationale_ja = models.TextField(_("why (Japanese)"), blank=True)
     measure = models.TextField(_("measure"), blank=True)
+    measure_ja = models.TextField(_("measure (Japanese)"), blank=True)
     horizon_start = models.DateField(_("horizon from"))
     horizon_end = models.DateField(_("horizon until"))
     # History must not stop a person from being removed: the snapshot keeps an empty owner.

@@ -3,10 +3,12 @@
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Reminder
 from meetings.reminders import do_notify_account_manager
+from prm.bilingual import in_reader_language
 from prm.choices import Side
 from prm.history import record_changes
 
@@ -31,6 +33,10 @@ PROPOSAL_OPEN = _(
     "you can accept or propose again once it is answered."
 )
 GOAL_CLOSED = _("This goal is no longer open.")
+
+# A goal's title in a notification: read only when do_notify_account_manager writes the
+# message in its recipient's language, so that it is the title in that language if any.
+_in_recipient_language = lazy(in_reader_language, str)
 
 
 def _stated(goal):
@@ -114,7 +120,7 @@ def do_accept_goal(user, goal, version=None):
             GOAL_ACCEPTED,
             person=user,
             version=goal.version,
-            goal=goal.title,
+            goal=_in_recipient_language(goal, "title"),
         )
     return agreement
 
@@ -148,7 +154,7 @@ def do_propose_goal_change(user, goal, comment, version):
         goal.get_absolute_url(),
         GOAL_CHANGE_PROPOSED,
         person=user,
-        goal=goal.title,
+        goal=_in_recipient_language(goal, "title"),
         comment=_excerpt(comment),
     )
     return proposal

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from meetings import ics, selectors, services
-from meetings.models import ActionItem, AlignmentMeeting
+from meetings.models import ActionItem
 from prm.choices import Side
 from prm.permissions import portal_user_required
 from prm.scoping import visible_or_404
@@ -23,14 +23,6 @@ from prm.scoping import visible_or_404
 from ..forms.meetings import ActionItemDoneForm, AgendaProposalForm
 
 PAST_PER_PAGE = 10
-
-# What a distributor reads of the minutes, once we shared them.
-MINUTES_FIELDS = (
-    "minutes_market_trends",
-    "minutes_feedback",
-    "minutes_joint_learning",
-    "decisions",
-)
 
 
 @portal_user_required
@@ -69,10 +61,7 @@ def _detail_page(request, meeting, *, proposal_form=None, done_form=None):
         "their_action_items": theirs,
         "our_action_items": ours,
         "proposal_form": (proposal_form or AgendaProposalForm()) if can_propose else None,
-        "minutes": [
-            (AlignmentMeeting._meta.get_field(name).verbose_name, getattr(meeting, name))
-            for name in MINUTES_FIELDS
-        ]
+        "minutes": selectors.minutes_in_reader_language(meeting)
         if meeting.minutes_shared
         else None,
     }
