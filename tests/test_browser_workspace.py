@@ -172,7 +172,7 @@ def test_create_a_goal_with_a_milestone_and_an_evaluation(manager_page, live_ser
     page.goto(f"{live_server.url}{sakura.get_absolute_url()}")
 
     page.get_by_role("link", name="New goal").click()
-    page.get_by_label("Goal").fill("Frozen desserts in 30 more Kanto stores")
+    page.get_by_label(re.compile(r"^\s*Goal\W*$")).fill("Frozen desserts in 30 more Kanto stores")
     page.get_by_label("Horizon from").fill(today.isoformat())
     page.get_by_label("Horizon until").fill((today + dt.timedelta(days=365)).isoformat())
     expect(page.get_by_label("Owner on our side")).to_have_value(str(sakura.account_manager.pk))
