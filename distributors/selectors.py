@@ -476,8 +476,10 @@ def parse_timeline_cursor(text):
         at = datetime.fromisoformat(at)
         if at.tzinfo is None or kind not in TimelineKind.values:
             return None
-        return at, kind, int(pk)
-    except ValueError:
+        # In UTC here, where a time at the calendar's edge with an offset ("0001-01-01
+        # 00:00+01:00") overflows as a refused cursor rather than later, in the query.
+        return at.astimezone(UTC), kind, int(pk)
+    except (ValueError, OverflowError):
         return None
 
 

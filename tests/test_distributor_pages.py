@@ -752,3 +752,22 @@ def test_an_absurd_timeline_page_shows_the_first_page(manager_client, distributo
         response = manager_client.get(url, {"page": "999999999999999999"})
         assert response.status_code == 200
         assert "Only visit" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        "0001-01-01T00:00:00+01:00~touchpoint~1",
+        "9999-12-31T23:00:00-05:00~meeting~1",
+        "not-a-date~touchpoint~1",
+        "9999-12-30T00:00:00+00:00~touchpoint~99999999999999999999",
+    ],
+)
+def test_a_cursor_that_is_no_time_shows_the_page_as_if_it_had_none(
+    manager_client, distributor, before
+):
+    factories.TouchpointFactory.create_batch(3, distributor=distributor, notes="Visit")
+    url = reverse("distributors:timeline", args=[distributor.pk])
+    response = manager_client.get(url, {"page": 1, "before": before})
+    assert response.status_code == 200
+    assert page_text(response).count("Visit") == 3
