@@ -2616,21 +2616,34 @@ class _NetworkBuilder:
             return
         n = rng.randint(*counts)
         lang = partner.portal_contact.language
-        concern_weight = 45 if partner.spec.status == S.AT_RISK else 20
+        # A responsive team answers within days and closes most items: the few partners at
+        # risk are where answers lag and items pile up, so that "needs attention" points
+        # at them rather than at almost everyone.
+        at_risk = partner.spec.status == S.AT_RISK
+        concern_weight = 45 if at_risk else 20
         for _ in range(n):
             # Skewed towards recent weeks, so that new and acknowledged items exist too.
             offset = 1 + int(rng.random() ** 1.8 * (min(profile.window[1], 480) - 1))
             kind = rng.choices(
                 list(FEEDBACK_TEXT), weights=(30, 30, 20, concern_weight)
             )[0]  # fmt: skip
-            if offset < 10:
+            if offset < 3:
                 choices, weights = ["new", "acknowledged"], (60, 40)
+            elif kind == Feedback.Kind.CONCERN and not at_risk and offset >= 14:
+                # A concern is taken up first: after two weeks it has been settled.
+                choices, weights = ["addressed", "declined"], (85, 15)
+            elif offset < 10:
+                choices, weights = ["new", "acknowledged", "in_progress"], (
+                    15 if at_risk else 0, 50, 35
+                )  # fmt: skip
             elif offset < 45:
                 choices, weights = ["new", "acknowledged", "in_progress", "addressed"], (
-                    10, 35, 45, 10
+                    10 if at_risk else 0, 15, 35, 40
                 )  # fmt: skip
             else:
-                choices, weights = ["in_progress", "addressed", "declined"], (20, 60, 20)
+                choices, weights = ["in_progress", "addressed", "declined"], (
+                    20 if at_risk else 4, 76, 20
+                )  # fmt: skip
             status = rng.choices(choices, weights=weights)[0]
             subject, body = rng.choice(FEEDBACK_TEXT[kind])
             w = partner.words(rng, ctx, partner.portal_contact)
@@ -2652,8 +2665,10 @@ class _NetworkBuilder:
                 "declined": ["ack", "declined"],
             }[status]
             moment = sent
-            for what in thread:
-                moment = min(moment + timedelta(hours=rng.randint(4, 24 * 7)), ctx.now)
+            first_reply_hours = 24 * 9 if at_risk else 24 * 4
+            for step, what in enumerate(thread):
+                hours = rng.randint(2, first_reply_hours) if step == 0 else rng.randint(4, 24 * 7)
+                moment = min(moment + timedelta(hours=hours), ctx.now)
                 author = partner.portal_user if what == "theirs" else partner.manager
                 reply = FeedbackReply(
                     feedback=item, author=author, body=_say(rng.choice(REPLIES[what]), lang, w)

@@ -177,6 +177,24 @@ def test_history_covers_every_kind_and_status():
     assert SharedPlan.objects.filter(acknowledgements__isnull=False).exists()
 
 
+def test_the_portfolio_points_at_a_minority_of_relationships_each_with_its_reason():
+    """An executive acts on "needs attention" only when it is not almost everyone: the demo's
+    partners at risk are red, most others are not, and every red says why in words."""
+    from dashboard import selectors
+
+    seed()
+    rows = selectors.relationships(selectors.filtered_distributors())
+    red = [row for row in rows if not row.on_track]
+    assert 0 < len(red) <= len(rows) / 2
+    at_risk = {row.distributor.pk for row in rows if row.distributor.status == "at_risk"}
+    assert at_risk and at_risk <= {row.distributor.pk for row in red}
+    for row in red:
+        reasons = [signal.reason for signal in row.signals.values() if signal.level == "red"]
+        assert reasons and all(len(reason) > 20 for reason in reasons)
+    slow_replies = [row for row in rows if row.signals["feedback"].level == "red"]
+    assert len(slow_replies) <= len(rows) / 10
+
+
 def test_data_respects_the_domain_rules():
     seed()
     now, today = timezone.now(), timezone.localdate()
