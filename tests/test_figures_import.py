@@ -3,7 +3,6 @@
 import csv
 import datetime as dt
 import io
-import time
 
 import openpyxl
 import pytest
@@ -326,16 +325,14 @@ def test_a_large_file_is_saved_by_a_task_with_a_progress_display(
     assert PerformanceFigure.objects.count() == FigureRevision.objects.count() == 2100
 
 
-def test_ten_thousand_rows_are_read_and_saved_in_under_ten_seconds(account_manager):
+def test_ten_thousand_rows_are_read_and_saved(account_manager):
+    # How long it takes is measured by `make bench` (docs/BENCHMARKS.md), not here.
     distributors = factories.DistributorFactory.create_batch(50)
     content = _big_file(distributors, 20)  # 50 × 10 kinds × 20 months
-    started = time.monotonic()
     parsed = read_figure_file("big.csv", content, today=TODAY)
     services.do_save_figures(entries_of(parsed.rows), user=account_manager, source="import")
-    elapsed = time.monotonic() - started
     assert parsed.errors == []
     assert PerformanceFigure.objects.count() == 10_000
-    assert elapsed < 10, elapsed
 
 
 def test_only_account_managers_import_and_only_their_own_imports(
