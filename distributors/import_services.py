@@ -25,6 +25,11 @@ logger = logging.getLogger(__name__)
 # object, its audit history, its prefectures), a few seconds per hundred rows.
 ASYNC_IMPORT_ROWS = 200
 
+
+class ChangedSincePreview(Exception):
+    """A distributor of the file was archived or deleted after its preview was shown."""
+
+
 READERS = {
     DistributorImport.Kind.DISTRIBUTORS: read_distributor_file,
     DistributorImport.Kind.CONTACTS: read_contact_file,
@@ -70,7 +75,7 @@ def _save_import(import_id):
                 steps = _save_distributors(distributor_import.rows, distributor_import.uploaded_by)
             else:
                 steps = _save_contacts(distributor_import.rows)
-    except DatabaseError as error:
+    except (DatabaseError, ChangedSincePreview) as error:
         logger.exception("Distributor import %s could not be saved", import_id)
         DistributorImport.objects.filter(pk=import_id).update(
             status=DistributorImport.Status.FAILED, finished_at=timezone.now(), failure=str(error)
@@ -103,6 +108,9 @@ def _history_by(user):
 
 def _save_distributors(rows, user):
     steps = plan_distributors(rows)
+    archived = sorted(step.target.code for step in steps if step.target and step.target.is_archived)
+    if archived:
+        raise ChangedSincePreview(f"archived since the preview: {', '.join(archived)}")
     for step in steps:
         fields = dict(step.changes)
         prefectures = fields.pop("prefectures", None)
@@ -126,9 +134,11 @@ def _save_distributors(rows, user):
 
 def _save_contacts(rows):
     steps = plan_contacts(rows)
-    distributors = Distributor.objects.in_bulk(
-        {step.row["distributor_id"] for step in steps if step.state == "new"}
-    )
+    wanted = {step.row["distributor_id"] for step in steps}
+    distributors = Distributor.objects.in_bulk(wanted)
+    gone = wanted - {pk for pk, distributor in distributors.items() if not distributor.is_archived}
+    if gone:
+        raise ChangedSincePreview(f"archived or deleted since the preview: {sorted(gone)}")
     for step in steps:
         if step.state == "new":
             services.do_create_contact(distributors[step.row["distributor_id"]], **step.changes)

@@ -420,12 +420,12 @@ class Step:
 
 
 def plan_distributors(rows):
-    """The Steps of a distributor file's rows: two queries whatever the number of rows."""
+    """The Steps of a distributor file's rows: three queries whatever the number of rows."""
     existing = {
         distributor.code: distributor
         for distributor in Distributor.objects.filter(
             code__in=[row["code"] for row in rows]
-        ).prefetch_related("prefectures")
+        ).prefetch_related("prefectures", "product_categories")
     }
     steps = []
     for row in rows:

@@ -519,3 +519,39 @@ def test_the_pages_in_japanese(manager_client, sakura, account_manager):
         manager_client, csv_bytes([CONTACTS_EN, ["x", "A", "", "boss", "", ""]]), "contacts"
     )
     assert "代理店コードが「x」の代理店はありません。" in bad.content.decode()
+
+
+@pytest.mark.parametrize(
+    "kind, change",
+    [
+        ("distributors", services.do_archive_distributor),
+        ("contacts", services.do_archive_distributor),
+        ("contacts", Distributor.delete),
+    ],
+)
+def test_a_distributor_archived_or_deleted_after_the_preview_fails_the_import_clearly(
+    manager_client, sakura, kind, change
+):
+    if kind == "distributors":
+        content = csv_bytes([DISTRIBUTORS_EN, ["sakura", "Sakura Trading Co.", "", "3pl", "", ""]])
+    else:
+        content = csv_bytes([CONTACTS_EN, GOOD_CONTACT])
+    preview = upload(manager_client, content, kind=kind)
+    change(sakura)
+    done = confirm(manager_client, preview)
+    assert done.status_code == 200
+    assert "Nothing was saved" in done.content.decode()
+    assert Contact.objects.count() == 0
+    assert not Distributor.objects.filter(name_en="Sakura Trading Co.").exists()
+    assert DistributorImport.objects.get().status == DistributorImport.Status.FAILED
+
+
+def test_an_import_that_renames_a_distributor_keeps_its_product_categories(manager_client, sakura):
+    categories = factories.ProductCategoryFactory.create_batch(2)
+    sakura.product_categories.set(categories)
+    content = csv_bytes([DISTRIBUTORS_EN, ["sakura", "Sakura Trading Co.", "", "3pl", "", ""]])
+    done = confirm(manager_client, upload(manager_client, content))
+    assert "Saved: 0 new, 1 changed, 0 unchanged." in done.content.decode()
+    sakura.refresh_from_db()
+    assert sakura.name_en == "Sakura Trading Co."
+    assert set(sakura.product_categories.all()) == set(categories)
