@@ -41,7 +41,7 @@ test: messages
 	@test -x /usr/bin/chromium || { echo "Chromium is missing: run 'bash .ci/run' once, or 'apt-get install -y chromium'."; exit 1; }
 	$(BIN)/ruff check .
 	SECRET_KEY=test-only-not-secret $(BIN)/python manage.py collectstatic --noinput -v0
-	SECRET_KEY=test-only-not-secret $(BIN)/python -m pytest
+	SECRET_KEY=test-only-not-secret $(BIN)/python -m pytest --numprocesses 2
 
 # Refresh the README's screenshots from a real run of the browser tests that take them.
 screenshots: messages

@@ -1,5 +1,37 @@
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # tests make next to it are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _redis_database_of_this_worker():
+    """Give each pytest-xdist worker its own Redis database, as it has its own test database.
+
+    One worker's Celery worker must not take the tasks another worker's test queued, and a
+    test that clears the API throttle cache (FLUSHDB) must not empty another's queue. The
+    settings are loaded before any conftest, so they are set here, before the first use of
+    the cache or the Celery app, and in the environment that started processes inherit.
+    """
+    from django.conf import settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw") or not settings.REDIS_URL.startswith("redis://"):
+        return
+    parts = urlsplit(settings.REDIS_URL)
+    database = int(parts.path.strip("/") or 0) + int(worker.removeprefix("gw"))
+    url = urlunsplit(parts._replace(path=f"/{database}"))
+    if settings.CELERY_BROKER_URL == settings.REDIS_URL:
+        settings.CELERY_BROKER_URL = os.environ["CELERY_BROKER_URL"] = url
+        from prm.celery import app
+
+        app.conf.broker_url = url
+    settings.CACHES = {
+        **settings.CACHES,
+        "api-throttle": {**settings.CACHES["api-throttle"], "LOCATION": url},
+    }
+    settings.REDIS_URL = os.environ["REDIS_URL"] = url
+
+
+_redis_database_of_this_worker()
