@@ -3,7 +3,8 @@
 Every read here makes a fixed number of SQL queries however many distributors there are:
 the signals of all distributors come from one annotated distributor query and three
 grouped queries (feedback, touchpoint moods, milestones); the trends are one aggregate per
-figure over all quarters; the summary of one distributor reads each of its lists once.
+figure over all quarters; the summary of one distributor reads its signals' figures as
+columns of its own row, and its recent entries in one UNION ALL.
 """
 
 import datetime as dt
@@ -12,20 +13,36 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from distributors.models import Contact, Distributor, Feedback, FeedbackReply
-from distributors.selectors import contacts_by_seniority, goals_with_progress
+from distributors.models import Contact, Distributor, Feedback, from_our_side
+from distributors.selectors import contacts_by_seniority, goals_with_progress, in_quarter
 from meetings.cadences import CadenceKind, cadence_states, with_cadence_dates
 from meetings.models import AlignmentMeeting, Touchpoint
 from milestones.models import Goal, Milestone, MilestoneEvaluation
 from prm import japan_calendar
+from prm.japan_calendar import business_midnight
+from prm.models import User
 
 from . import signals
 from .models import SignalSnapshot
@@ -44,11 +61,7 @@ ACHIEVED_OUTCOMES = (
     MilestoneEvaluation.Outcome.EXCEEDED,
 )
 TREND_QUARTERS = 8
-
-
-def business_midnight(day):
-    """The start of `day` in the business time zone, as an aware datetime."""
-    return dt.datetime.combine(day, dt.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+MOOD_SPANS = ("recent", "previous", "lately")
 
 
 def signal_window_start(today):
@@ -130,23 +143,32 @@ class _FeedbackFigures:
     oldest_unanswered: dt.timedelta | None = None
 
 
-def _feedback_figures(distributor_ids, since, now):
-    """Per distributor: open items, open concerns, first reply times, the longest wait.
+def feedback_in_window(feedback, since):
+    """`feedback` sent since `since` or still open, each with `first_reply_at`: the moment
+    of its first reply from our side.
 
-    One query over the feedback sent since `since` or still open, each with the moment of
-    its first reply from our side (an author who is no distributor's contact).
+    A grouped join of the replies rather than a subquery per item: the database reads the
+    replies once for thousands of items.
     """
-    ours = FeedbackReply.objects.from_our_side().filter(feedback=OuterRef("pk"))
-    first_reply = Subquery(
-        ours.order_by().values("feedback").annotate(first=Min("created_at")).values("first")
-    )
+    return feedback.filter(
+        Q(created_at__gte=business_midnight(since)) | Q(status__in=OPEN_FEEDBACK)
+    ).annotate(first_reply_at=Min("replies__created_at", filter=from_our_side(through="replies__")))
+
+
+def _feedback_figures(distributor_ids, since, now):
+    """Per distributor: open items, open concerns, first reply times, the longest wait, in
+    one query over `feedback_in_window`."""
     rows = (
-        Feedback.objects.filter(distributor__in=distributor_ids)
-        .filter(Q(created_at__gte=business_midnight(since)) | Q(status__in=OPEN_FEEDBACK))
-        .annotate(first_reply_at=first_reply)
+        feedback_in_window(Feedback.objects.filter(distributor__in=distributor_ids), since)
         .order_by()
         .values_list("distributor_id", "kind", "status", "created_at", "first_reply_at")
     )
+    return _fold_feedback(rows, since, now)
+
+
+def _fold_feedback(rows, since, now):
+    """{distributor id: _FeedbackFigures} of (distributor id, kind, status, created_at,
+    first_reply_at) rows of `feedback_in_window`."""
     figures = defaultdict(_FeedbackFigures)
     since_at = business_midnight(since)
     for distributor_id, kind, status, created_at, first_reply_at in rows:
@@ -165,36 +187,44 @@ def _feedback_figures(distributor_ids, since, now):
     return figures
 
 
-def _mood_counts(distributor_ids, today, days=signals.MOOD_WINDOW_DAYS):
-    """Per distributor: (recent, previous) MoodCounts over two spans of `days` days, and the
-    touchpoints with concern of the last `CONCERN_WINDOW_DAYS` days."""
+def _mood_spans(today, days=signals.MOOD_WINDOW_DAYS):
+    """The touchpoints the mood signal reads (a Q), and its three spans within them:
+    the recent and the previous `days` days, and the last `CONCERN_WINDOW_DAYS` days."""
     recent_from = today - dt.timedelta(days=days - 1)
     previous_from = recent_from - dt.timedelta(days=days)
     lately_from = today - dt.timedelta(days=signals.CONCERN_WINDOW_DAYS - 1)
-    rows = (
-        Touchpoint.objects.filter(
-            distributor__in=distributor_ids,
-            occurred_on__gte=previous_from,
-            occurred_on__lte=today,
-        )
-        .order_by()
-        .values("distributor_id", "mood")
-        .annotate(
-            recent=Count("pk", filter=Q(occurred_on__gte=recent_from)),
-            previous=Count("pk", filter=Q(occurred_on__lt=recent_from)),
-            lately=Count("pk", filter=Q(occurred_on__gte=lately_from)),
+    spans = dict(
+        zip(
+            MOOD_SPANS,
+            (
+                Q(occurred_on__gte=recent_from),
+                Q(occurred_on__lt=recent_from),
+                Q(occurred_on__gte=lately_from),
+            ),
+            strict=True,
         )
     )
-    counts = defaultdict(lambda: ({}, {}, {}))
+    return Q(occurred_on__gte=previous_from, occurred_on__lte=today), spans
+
+
+def _mood_counts(distributor_ids, today):
+    """Per distributor: (recent, previous, lately) MoodCounts over the spans of `_mood_spans`."""
+    window, spans = _mood_spans(today)
+    rows = (
+        Touchpoint.objects.filter(window, distributor__in=distributor_ids)
+        .order_by()
+        .values("distributor_id", "mood")
+        .annotate(**{span: Count("pk", filter=q) for span, q in spans.items()})
+    )
+    counts = defaultdict(lambda: {span: {} for span in spans})
     for row in rows:
-        recent, previous, lately = counts[row["distributor_id"]]
-        recent[row["mood"]] = row["recent"]
-        previous[row["mood"]] = row["previous"]
-        lately[row["mood"]] = row["lately"]
-    return {
-        pk: (MoodCounts(**recent), MoodCounts(**previous), MoodCounts(**lately))
-        for pk, (recent, previous, lately) in counts.items()
-    }
+        for span in spans:
+            counts[row["distributor_id"]][span][row["mood"]] = row[span]
+    return {pk: _moods(by_span) for pk, by_span in counts.items()}
+
+
+def _moods(by_span):
+    return tuple(MoodCounts(**by_span[span]) for span in MOOD_SPANS)
 
 
 def achieved_evaluations():
@@ -237,18 +267,13 @@ def _milestone_counts(distributor_ids, since, today):
 def relationships(distributors, today=None, now=None):
     """The distributors of `distributors` with their signals, as Relationship, by name.
 
-    Four queries whatever their number (plus one for their prefectures).
+    Four queries whatever their number (plus what `distributors` prefetches).
     """
     today = today or japan_calendar.today()
     now = now or timezone.now()
     since = signal_window_start(today)
     ids = distributors.order_by().values("pk")
-    rows = list(
-        with_cadence_dates(distributors)
-        .select_related("account_manager")
-        .prefetch_related("prefectures")
-        .order_by("name_en", "pk")
-    )
+    rows = list(with_cadence_dates(distributors).order_by("name_en", "pk"))
     feedback = _feedback_figures(ids, since, now)
     moods = _mood_counts(ids, today)
     milestones = _milestone_counts(ids, since, today)
@@ -316,8 +341,10 @@ def signals_of(row, *, today, since, feedback, moods, milestones):
 def filtered_distributors(
     *, prefecture=None, region="", role="", status="", account_manager=None, archived=False
 ):
-    """Distributors matching the dashboard's filters (active ones unless `archived`)."""
+    """Distributors matching the dashboard's filters (active ones unless `archived`), with
+    the account manager the portfolio sorts and groups by."""
     distributors = Distributor.objects.all() if archived else Distributor.objects.active()
+    distributors = distributors.select_related("account_manager")
     if prefecture:
         distributors = distributors.filter(prefectures=prefecture)
     if region:
@@ -333,6 +360,13 @@ def filtered_distributors(
     if account_manager:
         distributors = distributors.filter(account_manager=account_manager)
     return distributors
+
+
+def with_prefectures(rows):
+    """`rows` with their distributors' prefectures, in one query: for the rows a page or an
+    export shows, rather than the thousands the portfolio counts."""
+    prefetch_related_objects([row.distributor for row in rows], "prefectures")
+    return rows
 
 
 def only_level(rows, signal="", level=""):
@@ -471,18 +505,24 @@ def _per_quarter(queryset, quarters, lookup, *, by=None, values=()):
     """One aggregate over `quarters` (and each of `values` of the field `by`)."""
     aggregates = {}
     for index, quarter in enumerate(quarters):
-        if lookup.endswith("_at"):
-            span = Q(**{f"{lookup}__gte": business_midnight(quarter.start)}) & Q(
-                **{f"{lookup}__lt": business_midnight(quarter.end + dt.timedelta(days=1))}
-            )
-        else:
-            span = Q(**{f"{lookup}__gte": quarter.start, f"{lookup}__lte": quarter.end})
+        # The same span as the activity list the figure links to.
+        span = in_quarter(lookup, quarter, is_date=not lookup.endswith("_at"))
         if by is None:
             aggregates[f"q{index}"] = Count("pk", filter=span)
         else:
             for value in values:
                 aggregates[f"q{index}_{value}"] = Count("pk", filter=span & Q(**{by: value}))
     return queryset.order_by().aggregate(**aggregates)
+
+
+def recorded_on_track(day):
+    """The ids of the distributors the nightly snapshot of `day` recorded on track, as the
+    trends count them (paused and ended relationships left out)."""
+    return (
+        SignalSnapshot.objects.filter(taken_on=day, on_track=True)
+        .exclude(lifecycle_status__in=UNTRACKED_STATUSES)
+        .values("distributor_id")
+    )
 
 
 def trends(distributors, today=None, count=TREND_QUARTERS):
@@ -560,10 +600,216 @@ def trends(distributors, today=None, count=TREND_QUARTERS):
 # --- one distributor: the summary -----------------------------------------------------------
 
 
-def summary_distributors():
-    return Distributor.objects.select_related(
+def summary_distributors(today=None):
+    """Distributors as the summary reads one: with what its signals count (cadence dates,
+    touchpoint moods, milestones) as columns of its own row."""
+    distributors = Distributor.objects.select_related(
         "upstream", "account_manager", "executive_sponsor"
-    ).prefetch_related("prefectures", "product_categories")
+    ).prefetch_related("prefectures")
+    return with_signal_counts(with_cadence_dates(distributors), today or japan_calendar.today())
+
+
+def _count(rows, per, condition):
+    """How many of `rows` (of the outer distributor through `per`) match `condition`, as a
+    subquery: 0 when none does."""
+    counted = rows.order_by().values(per).annotate(n=Count("pk", filter=condition)).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
+def with_signal_counts(distributors, today):
+    """Annotate `distributors` with the touchpoint moods (`mood_<span>_<mood>`) and the
+    milestones (`milestones_achieved`, `milestones_missed`) their signals count: for a
+    single distributor, where the grouped queries of `relationships` cost a query each."""
+    since = signal_window_start(today)
+    window, spans = _mood_spans(today)
+    touchpoints = Touchpoint.objects.filter(window, distributor=OuterRef("pk"))
+    milestones = Milestone.objects.filter(goal__distributor=OuterRef("pk"))
+    moods = {
+        f"mood_{span}_{mood}": _count(touchpoints, "distributor", condition & Q(mood=mood))
+        for span, condition in spans.items()
+        for mood in Touchpoint.Mood.values
+    }
+    return distributors.annotate(
+        **moods,
+        milestones_achieved=_count(
+            milestones, "goal__distributor", achieved_milestones(since, today)
+        ),
+        milestones_missed=_count(milestones, "goal__distributor", missed_milestones(since, today)),
+    )
+
+
+def _relationship_of(row, feedback_rows, today, now):
+    """The Relationship of a row of `summary_distributors`, with `feedback_rows` as
+    `_fold_feedback` takes them."""
+    moods = {
+        span: {mood: getattr(row, f"mood_{span}_{mood}") for mood in Touchpoint.Mood.values}
+        for span in MOOD_SPANS
+    }
+    since = signal_window_start(today)
+    return Relationship(
+        row,
+        signals_of(
+            row,
+            today=today,
+            since=since,
+            feedback=_fold_feedback(feedback_rows, since, now)[row.pk],
+            moods=_moods(moods),
+            milestones=(row.milestones_achieved, row.milestones_missed),
+        ),
+    )
+
+
+SUMMARY_EVALUATIONS = 5
+SUMMARY_TOUCHPOINTS = 8
+# The columns of the summary's UNION ALL of its lists, beside its kind and pk.
+ENTRY_COLUMNS = {
+    "entry_ref": IntegerField(),
+    "entry_day": DateField(),
+    "entry_at": DateTimeField(),
+    "entry_later_at": DateTimeField(),
+    "entry_code": CharField(),
+    "entry_state": CharField(),
+    "entry_title": CharField(),
+    "entry_title_more": CharField(),
+    "entry_text": TextField(),
+    "entry_more_text": TextField(),
+}
+
+
+def _entries(rows, kind, pk="pk", **columns):
+    """`rows` in the columns of the summary's UNION: those of `columns` (field names), the
+    others NULL, typed so that each branch of the UNION agrees with the others."""
+    annotations = {"entry_kind": Value(kind, CharField()), "entry_pk": F(pk)}
+    for name, output_field in ENTRY_COLUMNS.items():
+        if name in columns:
+            annotations[name] = F(columns[name])
+        else:
+            annotations[name] = Cast(Value(None), output_field=output_field)
+    return rows.order_by().annotate(**annotations).values(*annotations)
+
+
+def _summary_entries(distributor, since):
+    """The summary's lists of `distributor` in one UNION ALL: its last evaluations, its
+    last touchpoints with the people met and ours, and its feedback as the signal reads it
+    (`feedback_in_window`). (evaluations, touchpoints, feedback), unsaved objects with
+    what the page shows; each touchpoint with `contacts_met` and `our_people`."""
+    latest = (
+        MilestoneEvaluation.objects.filter(milestone__goal__distributor=distributor)
+        .order_by("-evaluated_on", "-pk")
+        .values("pk")[:SUMMARY_EVALUATIONS]
+    )
+    recent = distributor.touchpoints.order_by("-occurred_on", "-created_at", "-pk").values("pk")[
+        :SUMMARY_TOUCHPOINTS
+    ]
+    parts = [
+        _entries(
+            MilestoneEvaluation.objects.filter(pk__in=latest),
+            "evaluation",
+            entry_ref="milestone_id",
+            entry_day="evaluated_on",
+            entry_code="outcome",
+            entry_title="milestone__title",
+            entry_text="narrative",
+            entry_more_text="learning",
+        ),
+        _entries(
+            Touchpoint.objects.filter(pk__in=recent),
+            "touchpoint",
+            entry_day="occurred_on",
+            entry_at="created_at",
+            entry_code="kind",
+            entry_state="mood",
+            entry_text="notes",
+            entry_more_text="unspoken_concerns",
+        ),
+        _entries(
+            Touchpoint.contacts.through.objects.filter(touchpoint__in=recent),
+            "contact",
+            pk="contact_id",
+            entry_ref="touchpoint_id",
+            entry_title="contact__name_latin",
+            entry_title_more="contact__name_kanji",
+        ),
+        _entries(
+            Touchpoint.staff.through.objects.filter(touchpoint__in=recent),
+            "staff",
+            pk="user_id",
+            entry_ref="touchpoint_id",
+            entry_title="user__first_name",
+            entry_title_more="user__last_name",
+            entry_text="user__username",
+        ),
+        _entries(
+            feedback_in_window(distributor.feedback.all(), since),
+            "feedback",
+            entry_at="created_at",
+            entry_later_at="first_reply_at",
+            entry_code="kind",
+            entry_state="status",
+            entry_title="subject",
+        ),
+    ]
+    evaluations, touchpoints, feedback = [], {}, []
+    contacts, staff = defaultdict(list), defaultdict(list)
+    for row in parts[0].union(*parts[1:], all=True):
+        kind, pk = row["entry_kind"], row["entry_pk"]
+        if kind == "evaluation":
+            evaluations.append(
+                MilestoneEvaluation(
+                    pk=pk,
+                    outcome=row["entry_code"],
+                    evaluated_on=row["entry_day"],
+                    narrative=row["entry_text"],
+                    learning=row["entry_more_text"],
+                    milestone=Milestone(pk=row["entry_ref"], title=row["entry_title"]),
+                )
+            )
+        elif kind == "touchpoint":
+            touchpoints[pk] = Touchpoint(
+                pk=pk,
+                distributor=distributor,
+                occurred_on=row["entry_day"],
+                created_at=row["entry_at"],
+                kind=row["entry_code"],
+                mood=row["entry_state"],
+                notes=row["entry_text"],
+                unspoken_concerns=row["entry_more_text"],
+            )
+        elif kind == "contact":
+            contacts[row["entry_ref"]].append(
+                Contact(pk=pk, name_latin=row["entry_title"], name_kanji=row["entry_title_more"])
+            )
+        elif kind == "staff":
+            staff[row["entry_ref"]].append(
+                User(
+                    pk=pk,
+                    first_name=row["entry_title"],
+                    last_name=row["entry_title_more"],
+                    username=row["entry_text"],
+                )
+            )
+        else:
+            item = Feedback(
+                pk=pk,
+                distributor=distributor,
+                created_at=row["entry_at"],
+                kind=row["entry_code"],
+                status=row["entry_state"],
+                subject=row["entry_title"],
+            )
+            item.first_reply_at = row["entry_later_at"]
+            feedback.append(item)
+    for pk, touchpoint in touchpoints.items():
+        # The order of the models' own: contacts by name, our people as they were added.
+        touchpoint.contacts_met = sorted(contacts[pk], key=lambda c: (c.name_latin, c.pk))
+        touchpoint.our_people = sorted(staff[pk], key=lambda user: user.pk)
+    return (
+        sorted(evaluations, key=lambda e: (e.evaluated_on, e.pk), reverse=True),
+        sorted(
+            touchpoints.values(), key=lambda t: (t.occurred_on, t.created_at, t.pk), reverse=True
+        ),
+        sorted(feedback, key=lambda item: (item.created_at, item.pk)),
+    )
 
 
 @dataclass
@@ -577,17 +823,19 @@ class NetworkNode:
 def network_position(distributor, depth=3):
     """The chain of upstream distributors (top first) and the tree of downstream ones.
 
-    Two queries: every active link of the network, then the distributors shown. Downstream
+    One query: every active distributor's link and what the tree shows of it. Downstream
     goes `depth` levels deep; deeper ones are counted in `more`.
     """
     links = Distributor.objects.filter(
         Q(archived_at__isnull=True) | Q(pk=distributor.upstream_id)
-    ).values_list("pk", "upstream_id")
-    upstream_of, children = {}, defaultdict(list)
-    for pk, upstream_id in links:
+    ).values_list("pk", "upstream_id", "name_en", "role", "status")
+    upstream_of, children, nodes = {}, defaultdict(list), {}
+    for pk, upstream_id, name_en, role, status in links:
         upstream_of[pk] = upstream_id
         if upstream_id:
             children[upstream_id].append(pk)
+        nodes[pk] = Distributor(pk=pk, name_en=name_en, role=role, status=status)
+    nodes[distributor.pk] = distributor
     chain, seen = [], {distributor.pk}
     current = distributor.upstream_id
     while current and current not in seen:
@@ -602,7 +850,7 @@ def network_position(distributor, depth=3):
         ]
         shown.update(frontier)
         level += 1
-    objects = Distributor.objects.filter(pk__in=shown).in_bulk()
+    objects = {pk: nodes[pk] for pk in shown if pk in nodes}
 
     def node(pk, level):
         kids = children.get(pk, [])
@@ -621,37 +869,24 @@ def network_position(distributor, depth=3):
     return {"upstream_chain": [objects[pk] for pk in chain if pk in objects], "tree": tree}
 
 
-def distributor_summary(distributor, today=None):
-    """What an executive reads before meeting `distributor`; a fixed number of queries."""
+def distributor_summary(distributor, today=None, now=None):
+    """What an executive reads before meeting `distributor` (a row of
+    `summary_distributors`); a fixed number of queries."""
     today = today or japan_calendar.today()
-    relationship = relationships(Distributor.objects.filter(pk=distributor.pk), today)[0]
-    evaluations = (
-        MilestoneEvaluation.objects.filter(milestone__goal__distributor=distributor)
-        .select_related("milestone__goal")
-        .order_by("-evaluated_on", "-pk")[:5]
-    )
-    touchpoints = (
-        distributor.touchpoints.prefetch_related("contacts", "staff")
-        .select_related("logged_by")
-        .order_by("-occurred_on", "-created_at")[:8]
-    )
-    ours = FeedbackReply.objects.from_our_side().filter(feedback=OuterRef("pk"))
-    open_feedback = (
-        distributor.feedback.filter(status__in=OPEN_FEEDBACK)
-        .annotate(
-            first_reply_at=Subquery(
-                ours.order_by().values("feedback").annotate(first=Min("created_at")).values("first")
-            )
-        )
-        .order_by("created_at")
-    )
+    now = now or timezone.now()
+    since = signal_window_start(today)
+    evaluations, touchpoints, feedback = _summary_entries(distributor, since)
+    feedback_rows = [
+        (distributor.pk, item.kind, item.status, item.created_at, item.first_reply_at)
+        for item in feedback
+    ]
     return {
-        "relationship": relationship,
-        "signal_since": signal_window_start(today),
+        "relationship": _relationship_of(distributor, feedback_rows, today, now),
+        "signal_since": since,
         "goals": goals_with_progress(distributor),
         "evaluations": evaluations,
         "touchpoints": touchpoints,
-        "open_feedback": open_feedback,
+        "open_feedback": [item for item in feedback if item.status in OPEN_FEEDBACK],
         "seniorities": Contact.Seniority,
         **contacts_by_seniority(distributor),
         **network_position(distributor),

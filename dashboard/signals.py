@@ -39,6 +39,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from meetings.cadences import CadenceState, CadenceStatus
+from prm import japan_calendar
 
 # Thresholds, in one place so that the tests and the page's explanations read them.
 MISSED_RED = 2
@@ -213,7 +214,7 @@ def milestone_signal(*, achieved, missed, since):
             Level.NONE,
             lambda: (
                 gettext("No milestone was achieved or due since %(since)s.")
-                % {"since": date_format(since)}
+                % {"since": japan_calendar.date_text(since)}
             ),
             summary,
         )
@@ -226,7 +227,7 @@ def milestone_signal(*, achieved, missed, since):
 
     def reason():
         return gettext("Since %(since)s: %(achieved)s, %(missed)s.") % {
-            "since": date_format(since),
+            "since": japan_calendar.date_text(since),
             "achieved": ngettext(
                 "%(count)d milestone achieved", "%(count)d milestones achieved", achieved
             )
@@ -271,7 +272,7 @@ def feedback_signal(*, open_count, median_first_reply, oldest_unanswered, since)
                         "%(since)s.",
                         open_count,
                     )
-                    % {"count": open_count, "since": date_format(since)}
+                    % {"count": open_count, "since": japan_calendar.date_text(since)}
                 ),
                 summary,
             )
@@ -279,7 +280,7 @@ def feedback_signal(*, open_count, median_first_reply, oldest_unanswered, since)
             Level.NONE,
             lambda: (
                 gettext("No feedback since %(since)s, and none open.")
-                % {"since": date_format(since)}
+                % {"since": japan_calendar.date_text(since)}
             ),
             summary,
         )
@@ -296,7 +297,10 @@ def feedback_signal(*, open_count, median_first_reply, oldest_unanswered, since)
         if median_first_reply is not None:
             parts.append(
                 gettext("median first reply %(wait)s for feedback sent since %(since)s")
-                % {"wait": duration_text(median_first_reply), "since": date_format(since)}
+                % {
+                    "wait": duration_text(median_first_reply),
+                    "since": japan_calendar.date_text(since),
+                }
             )
         if oldest_unanswered is not None:
             parts.append(

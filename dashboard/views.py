@@ -5,9 +5,13 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from distributors import selectors as distributor_selectors
 from distributors.models import Distributor, Feedback
+from distributors.selectors import ArchivedFilter, TimelineKind
 from figures import selectors as figure_selectors
 from milestones.models import MilestoneEvaluation
 from prm import japan_calendar
@@ -34,6 +38,56 @@ def workspace_list_url(filters, **overrides):
         if value:
             params[key] = getattr(value, "pk", value)
     return f"{reverse('distributors:list')}?{urlencode(params)}"
+
+
+def activity_url(filters, **params):
+    """The workspace's activity list with the dashboard's filters and `params`."""
+    query = {}
+    for key, value in {**filters, **params}.items():
+        if value:
+            query[key] = getattr(value, "pk", value)
+    return f"{reverse('distributors:activity')}?{urlencode(query)}"
+
+
+def _drill_down(filters, count, quarter, kind, *, outcome="", feedback_kind="", held_only=False):
+    """A count of the trends with the activity list behind it and what it counts, in words
+    (the link's accessible name)."""
+    return {
+        "count": count,
+        "url": activity_url(
+            filters,
+            kind=kind,
+            quarter=quarter.key,
+            outcome=outcome,
+            feedback_kind=feedback_kind,
+            held=int(held_only),
+        ),
+        "label": distributor_selectors.activity_summary(
+            count,
+            [kind],
+            quarter=quarter,
+            outcome=outcome,
+            feedback_kind=feedback_kind,
+            held_only=held_only,
+        ),
+    }
+
+
+def _on_track_drill_down(filters, row):
+    """The quarter's "on track" count with the distributor list of those its snapshot day
+    recorded on track."""
+    return {
+        "count": row.on_track,
+        "url": workspace_list_url(
+            filters, archived=ArchivedFilter.INCLUDE, on_track_on=row.snapshot_on.isoformat()
+        ),
+        "label": ngettext(
+            "%(count)s relationship on track on %(day)s",
+            "%(count)s relationships on track on %(day)s",
+            row.on_track,
+        )
+        % {"count": row.on_track, "day": date_format(row.snapshot_on, "j M Y")},
+    }
 
 
 def _columns(sort, descending):
@@ -77,6 +131,7 @@ def portfolio(request):
         descending = selectors.default_descending(sort)
     shown = selectors.sort_relationships(shown, sort, descending)
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    selectors.with_prefectures(page.object_list)
     level_counts = selectors.level_counts(rows)
     return render(
         request,
@@ -134,6 +189,31 @@ def trends(request):
     filters = form.filters()
     figures = selectors.trends(selectors.filtered_distributors(archived=True, **filters))
     categories = [str(row.quarter) for row in figures]
+    for row in figures:
+        row.touchpoints_link = _drill_down(
+            filters, row.touchpoints, row.quarter, TimelineKind.TOUCHPOINT
+        )
+        row.meetings_link = _drill_down(
+            filters, row.meetings, row.quarter, TimelineKind.MEETING, held_only=True
+        )
+        row.outcome_links = [
+            (
+                value,
+                _drill_down(filters, count, row.quarter, TimelineKind.EVALUATION, outcome=value),
+            )
+            for value, count in row.outcomes.items()
+        ]
+        row.feedback_links = [
+            (
+                value,
+                _drill_down(
+                    filters, count, row.quarter, TimelineKind.FEEDBACK, feedback_kind=value
+                ),
+            )
+            for value, count in row.feedback.items()
+        ]
+        if row.tracked:
+            row.on_track_link = _on_track_drill_down(filters, row)
     outcome_css = ["exceeded", "achieved", "partly", "not-yet"]
     kind_css = ["market", "improvement", "idea", "concern"]
     context = {
@@ -210,7 +290,7 @@ def _export_rows(request):
     standing = form.standing_filter()
     rows = selectors.only_standing(rows, standing[0] if standing else "")
     sort, descending = form.sorting()
-    return selectors.sort_relationships(rows, sort, descending)
+    return selectors.with_prefectures(selectors.sort_relationships(rows, sort, descending))
 
 
 @staff_member_required

@@ -5,11 +5,13 @@ from django import forms
 from django.db.models import Min, Q
 from django.utils.translation import gettext_lazy as _
 
+from milestones.models import MilestoneEvaluation
 from prm import roles
 from prm.forms import HTTPS_URL_FIELDS
+from prm.japan_calendar import FiscalQuarter
 from prm.models import User
 
-from .models import Contact, Distributor, Prefecture
+from .models import Contact, Distributor, Feedback, Prefecture
 from .selectors import ArchivedFilter, Scope, Sort, TimelineKind, parse_timeline_cursor
 
 
@@ -72,6 +74,13 @@ class DistributorFilterForm(forms.Form):
         max_value=3650,
         required=False,
     )
+    # Set by the trends' "on track" counts; shown, so that its error shows too.
+    on_track_on = forms.DateField(
+        label=_("On track on"),
+        help_text=_("As the nightly snapshot of that day recorded it."),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     archived = forms.ChoiceField(
         label=_("Archived"), choices=ArchivedFilter.choices, required=False
     )
@@ -113,6 +122,55 @@ class TimelineFilterForm(forms.Form):
 
     def clean_before(self):
         return parse_timeline_cursor(self.cleaned_data["before"])
+
+
+class ActivityFilterForm(TimelineFilterForm):
+    """What the activity list across distributors narrows to: a figure of the trends."""
+
+    quarter = forms.CharField(label=_("Quarter"), max_length=20, required=False)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=MilestoneEvaluation.Outcome.choices, required=False
+    )
+    feedback_kind = forms.ChoiceField(
+        label=_("Kind of feedback"), choices=Feedback.Kind.choices, required=False
+    )
+    held = forms.BooleanField(label=_("Held meetings only"), required=False)
+
+    def clean_quarter(self):
+        key = self.cleaned_data["quarter"]
+        if not key:
+            return None
+        quarter = FiscalQuarter.from_key(key)
+        if quarter is None:
+            raise forms.ValidationError(_("Give a fiscal quarter as FY2026-Q1."))
+        return quarter
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # A narrower filter of one kind, asked for alone, asks for that kind.
+        if not cleaned_data.get("kind") and "kind" not in self.errors:
+            cleaned_data["kind"] = [
+                kind
+                for kind, narrower in (
+                    (TimelineKind.MEETING, "held"),
+                    (TimelineKind.EVALUATION, "outcome"),
+                    (TimelineKind.FEEDBACK, "feedback_kind"),
+                )
+                if cleaned_data.get(narrower)
+            ]
+        return cleaned_data
+
+    def narrowing(self):
+        """The filters of `selectors.activity` and `activity_summary`; wrong values are left
+        out."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "quarter": data.get("quarter"),
+            "outcome": data.get("outcome") or "",
+            "feedback_kind": data.get("feedback_kind") or "",
+            "held_only": bool(data.get("held")),
+        }
 
 
 class DistributorForm(forms.ModelForm):

@@ -365,14 +365,22 @@ class Feedback(models.Model):
         return reverse("distributors:feedback_detail", args=[self.pk])
 
 
+def from_our_side(through=""):
+    """The condition of a reply by our people: an author who is no distributor's contact (see
+    distributors/feedback_selectors.py for why the side is derived, not stored). `through`
+    reads it from a related model, e.g. "replies__" from Feedback."""
+    return Q(
+        **{f"{through}author__isnull": False, f"{through}author__portal_contact__isnull": True}
+    )
+
+
 class FeedbackReplyQuerySet(VisibleToQuerySet):
     def portal_filter(self, distributor):
         return Q(feedback__distributor=distributor)
 
     def from_our_side(self):
-        """Replies by our people: an author who is no distributor's contact (see
-        distributors/feedback_selectors.py for why the side is derived, not stored)."""
-        return self.filter(author__isnull=False, author__portal_contact__isnull=True)
+        """Replies by our people (see `from_our_side`)."""
+        return self.filter(from_our_side())
 
 
 class FeedbackReply(models.Model):

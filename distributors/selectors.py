@@ -18,11 +18,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Greatest, TruncDate
 from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from meetings.models import AlignmentMeeting, Touchpoint
 from milestones.models import Goal, Milestone, MilestoneEvaluation
+from prm.japan_calendar import business_midnight
 
 from .models import Contact, Distributor, Feedback, PortalAccess, PortalInvitation
 
@@ -144,6 +145,7 @@ def search_distributors(
     region="",
     account_manager=None,
     quiet_days=None,
+    on_track_on=None,
     archived=ArchivedFilter.HIDE,
     sort=Sort.DEFAULT,
 ):
@@ -173,6 +175,11 @@ def search_distributors(
         distributors = distributors.filter(
             Q(last_touchpoint_on__isnull=True) | Q(last_touchpoint_on__lt=since)
         )
+    if on_track_on:
+        # Here, not at the top: dashboard.selectors imports this module.
+        from dashboard.selectors import recorded_on_track
+
+        distributors = distributors.filter(pk__in=recorded_on_track(on_track_on))
     return (
         distributors.select_related("account_manager")
         .prefetch_related("prefectures")
@@ -253,8 +260,9 @@ def goals_with_progress(distributor):
     )
     goals = list(
         distributor.goals.with_open_change_proposal()
+        .with_accepted_sides()
         .select_related("owner_ours", "owner_distributor")
-        .prefetch_related("agreements", Prefetch("milestones", queryset=milestones))
+        .prefetch_related(Prefetch("milestones", queryset=milestones))
         .order_by(
             Case(When(status=Goal.Status.OPEN, then=Value(0)), default=Value(1)),
             "horizon_end",
@@ -318,6 +326,9 @@ TIMELINE_PAGE_SIZE = 20
 class TimelineEntry:
     kind: str
     obj: models.Model
+    # Across distributors, the one the entry is about (None for a meeting, which may have
+    # several, and on one distributor's own timeline).
+    distributor: Distributor | None = None
 
 
 @dataclass
@@ -329,6 +340,8 @@ class TimelinePage:
     # Where the next (older) page starts: what the "Older" link carries, so that page N+1
     # continues from the last row shown instead of skipping the rows of pages 1 to N.
     next_cursor: str = ""
+    # How many entries match in all, on every page (counted across distributors only).
+    count: int | None = None
 
 
 def _text(value=""):
@@ -339,14 +352,64 @@ def _no_id():
     return Cast(Value(None), models.IntegerField())
 
 
-def _timeline_sources(distributor):
-    """For each kind: the distributor's rows, the field telling when each happened (a date
-    becomes midnight UTC so that it sorts among the datetimes in one column), and the
-    columns the timeline shows, under the same names for every kind (names that no model
-    field has: an annotation may not shadow a field)."""
+def in_quarter(field, quarter, *, is_date):
+    """A filter for the rows whose `field` falls in the fiscal `quarter`; a datetime by the
+    business day it falls on, as the trends count it."""
+    if is_date:
+        return Q(**{f"{field}__gte": quarter.start, f"{field}__lte": quarter.end})
+    return Q(**{f"{field}__gte": business_midnight(quarter.start)}) & Q(
+        **{f"{field}__lt": business_midnight(quarter.end + timedelta(days=1))}
+    )
+
+
+def _distributor_columns(path=None):
+    """The columns naming the distributor at `path` of a row (none: blank columns)."""
+    if path is None:
+        return {
+            "entry_distributor_ref": _no_id(),
+            "entry_distributor_name_en": _text(),
+            "entry_distributor_name_ja": _text(),
+        }
     return {
+        "entry_distributor_ref": F(f"{path}_id"),
+        "entry_distributor_name_en": F(f"{path}__name_en"),
+        "entry_distributor_name_ja": F(f"{path}__name_ja"),
+    }
+
+
+def _is_date(rows, field):
+    return type(rows.model._meta.get_field(field)) is models.DateField
+
+
+def _timeline_sources(distributors, *, quarter=None, outcome="", feedback_kind="", held_only=False):
+    """For each kind: the rows of `distributors` (one distributor, or a queryset of the ids
+    of several), the field telling when each happened (a date becomes midnight UTC so that it
+    sorts among the datetimes in one column), and the columns the timeline shows, under the
+    same names for every kind (names that no model field has: an annotation may not shadow a
+    field). Across several distributors, each row also names its distributor.
+
+    The filters narrow the rows to a figure of the trends: those of a fiscal `quarter`,
+    evaluations with an `outcome`, feedback of a `feedback_kind`, held meetings only.
+    """
+    one = isinstance(distributors, Distributor)
+    lookup = "" if one else "__in"
+    meetings = AlignmentMeeting.objects.filter(**{f"distributors{lookup}": distributors})
+    if not one:
+        # A subquery, not a join: a meeting with several of the distributors is one row.
+        meetings = AlignmentMeeting.objects.filter(pk__in=meetings.values("pk"))
+    if held_only:
+        meetings = meetings.filter(status=AlignmentMeeting.Status.HELD)
+    evaluations = MilestoneEvaluation.objects.filter(
+        **{f"milestone__goal__distributor{lookup}": distributors}
+    )
+    if outcome:
+        evaluations = evaluations.filter(outcome=outcome)
+    feedback = Feedback.objects.filter(**{f"distributor{lookup}": distributors})
+    if feedback_kind:
+        feedback = feedback.filter(kind=feedback_kind)
+    sources = {
         TimelineKind.TOUCHPOINT: (
-            Touchpoint.objects.filter(distributor=distributor),
+            Touchpoint.objects.filter(**{f"distributor{lookup}": distributors}),
             "occurred_on",
             {
                 "entry_code": F("kind"),
@@ -357,9 +420,10 @@ def _timeline_sources(distributor):
                 "entry_ref": _no_id(),
                 "entry_parent_ref": _no_id(),
             },
+            "distributor",
         ),
         TimelineKind.MEETING: (
-            AlignmentMeeting.objects.filter(distributors=distributor),
+            meetings,
             "starts_at",
             {
                 "entry_code": F("kind"),
@@ -370,9 +434,10 @@ def _timeline_sources(distributor):
                 "entry_ref": _no_id(),
                 "entry_parent_ref": _no_id(),
             },
+            None,
         ),
         TimelineKind.EVALUATION: (
-            MilestoneEvaluation.objects.filter(milestone__goal__distributor=distributor),
+            evaluations,
             "evaluated_on",
             {
                 "entry_code": _text(),
@@ -383,9 +448,10 @@ def _timeline_sources(distributor):
                 "entry_ref": F("milestone_id"),
                 "entry_parent_ref": F("milestone__goal_id"),
             },
+            "milestone__goal__distributor",
         ),
         TimelineKind.FEEDBACK: (
-            Feedback.objects.filter(distributor=distributor),
+            feedback,
             "created_at",
             {
                 "entry_code": F("kind"),
@@ -396,8 +462,16 @@ def _timeline_sources(distributor):
                 "entry_ref": _no_id(),
                 "entry_parent_ref": _no_id(),
             },
+            "distributor",
         ),
     }
+    for kind, (rows, field, columns, path) in sources.items():
+        if quarter:
+            rows = rows.filter(in_quarter(field, quarter, is_date=_is_date(rows, field)))
+        if not one:
+            columns = {**columns, **_distributor_columns(path)}
+        sources[kind] = rows, field, columns
+    return sources
 
 
 def _timeline_object(kind, row):
@@ -483,8 +557,23 @@ def parse_timeline_cursor(text):
         return None
 
 
-def distributor_timeline(distributor, kinds=(), page=1, cursor=None):
-    """One page of what happened with a distributor, newest first, in one query.
+def _kinds(kinds):
+    return [kind for kind in TimelineKind if kind in kinds] or list(TimelineKind)
+
+
+def _timeline_entry(row):
+    kind, distributor = row["entry_kind"], None
+    if row.get("entry_distributor_ref"):
+        distributor = Distributor(
+            pk=row["entry_distributor_ref"],
+            name_en=row["entry_distributor_name_en"],
+            name_ja=row["entry_distributor_name_ja"],
+        )
+    return TimelineEntry(kind, _timeline_object(kind, row), distributor)
+
+
+def _timeline_page(sources, kinds, page, cursor):
+    """One page of the `kinds` of `sources`, newest first, in one query.
 
     A UNION ALL over the sources of (kind, pk, when) and the columns the page shows finds
     and fetches the page's rows at once. One row more than a page tells whether an older
@@ -493,8 +582,6 @@ def distributor_timeline(distributor, kinds=(), page=1, cursor=None):
     distributor and the date, however deep the page; without one (a typed address), page
     N skips the rows of the pages before it.
     """
-    sources = _timeline_sources(distributor)
-    kinds = [kind for kind in TimelineKind if kind in kinds] or list(TimelineKind)
     # Each source's own newest rows suffice for a page, where the database allows a limit
     # inside a UNION (PostgreSQL; SQLite sorts the whole union, which is small there).
     limit_each = len(kinds) > 1 and connection.features.supports_slicing_ordering_in_compound
@@ -503,8 +590,7 @@ def distributor_timeline(distributor, kinds=(), page=1, cursor=None):
     parts = []
     for kind in kinds:
         rows, field, columns = sources[kind]
-        field_type = type(rows.model._meta.get_field(field))
-        is_date = field_type is models.DateField
+        is_date = _is_date(rows, field)
         if cursor:
             rows = rows.filter(_older_than(kind, field, is_date, cursor))
         at = Cast(field, DateTimeField()) if is_date else F(field)
@@ -519,12 +605,67 @@ def distributor_timeline(distributor, kinds=(), page=1, cursor=None):
     has_next = len(rows) > TIMELINE_PAGE_SIZE
     rows = rows[:TIMELINE_PAGE_SIZE]
     return TimelinePage(
-        entries=[
-            TimelineEntry(row["entry_kind"], _timeline_object(row["entry_kind"], row))
-            for row in rows
-        ],
+        entries=[_timeline_entry(row) for row in rows],
         number=page,
         has_previous=page > 1,
         has_next=has_next,
         next_cursor=_cursor_text(rows[-1]) if has_next else "",
     )
+
+
+def distributor_timeline(distributor, kinds=(), page=1, cursor=None):
+    """One page of what happened with a distributor, newest first, in one query."""
+    return _timeline_page(_timeline_sources(distributor), _kinds(kinds), page, cursor)
+
+
+def activity(distributors, kinds=(), page=1, cursor=None, **filters):
+    """One page of what happened with any of `distributors` (a queryset), newest first, as
+    the timeline pages it, and how many entries match in all: two queries.
+
+    `filters` narrow it to a figure of the trends (see `_timeline_sources`).
+    """
+    sources = _timeline_sources(distributors.order_by().values("pk"), **filters)
+    kinds = _kinds(kinds)
+    result = _timeline_page(sources, kinds, page, cursor)
+    counted = [sources[kind][0].order_by().values("pk") for kind in kinds]
+    result.count = counted[0].union(*counted[1:], all=True).count()
+    return result
+
+
+def activity_summary(
+    count, kinds=(), *, quarter=None, outcome="", feedback_kind="", held_only=False
+):
+    """How many entries of what, in the domain's words: "312 touchpoints in FY2026-Q1"."""
+    kinds = _kinds(kinds)
+    if kinds == [TimelineKind.TOUCHPOINT]:
+        text = ngettext("%(count)s touchpoint", "%(count)s touchpoints", count)
+    elif kinds == [TimelineKind.MEETING] and held_only:
+        text = ngettext("%(count)s meeting held", "%(count)s meetings held", count)
+    elif kinds == [TimelineKind.MEETING]:
+        text = ngettext("%(count)s meeting", "%(count)s meetings", count)
+    elif kinds == [TimelineKind.EVALUATION] and outcome:
+        text = ngettext(
+            "%(count)s milestone evaluation with the outcome “%(outcome)s”",
+            "%(count)s milestone evaluations with the outcome “%(outcome)s”",
+            count,
+        )
+    elif kinds == [TimelineKind.EVALUATION]:
+        text = ngettext("%(count)s milestone evaluation", "%(count)s milestone evaluations", count)
+    elif kinds == [TimelineKind.FEEDBACK] and feedback_kind:
+        text = ngettext(
+            "%(count)s item of feedback of the kind “%(kind)s”",
+            "%(count)s items of feedback of the kind “%(kind)s”",
+            count,
+        )
+    elif kinds == [TimelineKind.FEEDBACK]:
+        text = ngettext("%(count)s item of feedback", "%(count)s items of feedback", count)
+    else:
+        text = ngettext("%(count)s entry", "%(count)s entries", count)
+    text %= {
+        "count": count,
+        "outcome": MilestoneEvaluation.Outcome(outcome).label if outcome else "",
+        "kind": Feedback.Kind(feedback_kind).label if feedback_kind else "",
+    }
+    if quarter:
+        text = gettext("%(entries)s in %(quarter)s") % {"entries": text, "quarter": quarter}
+    return text

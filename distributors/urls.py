@@ -5,6 +5,7 @@ from . import feedback_urls, import_urls, views
 app_name = "distributors"
 urlpatterns = [
     path("distributors/", views.distributor_list, name="list"),
+    path("activity/", views.activity, name="activity"),
     path("distributors/new/", views.distributor_create, name="create"),
     path("distributors/<int:pk>/", views.distributor_detail, name="detail"),
     path("distributors/<int:pk>/edit/", views.distributor_edit, name="edit"),

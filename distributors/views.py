@@ -1,19 +1,30 @@
 """The distributor pages of the account managers' workspace."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dashboard.forms import PortfolioFilterForm
+from dashboard.selectors import filtered_distributors
 from meetings.models import Cadence
 from prm import history
 from prm.permissions import account_manager_required, staff_member_required
 
 from . import selectors, services
-from .forms import ContactForm, DistributorFilterForm, DistributorForm, TimelineFilterForm
+from .forms import (
+    ActivityFilterForm,
+    ContactForm,
+    DistributorFilterForm,
+    DistributorForm,
+    TimelineFilterForm,
+)
 from .models import Contact, Distributor
 
 LIST_PAGE_SIZE = 25
@@ -47,6 +58,53 @@ def _timeline_context(request, distributor):
         cursor=form.cleaned_data.get("before"),
     )
     return {"timeline": timeline, "timeline_form": form}
+
+
+def _applied_filters(form, filters):
+    """(label, value) of each of the dashboard's filters in `filters`, as the reader reads it."""
+    applied = []
+    for key, value in filters.items():
+        field = form.fields[key]
+        if not hasattr(value, "pk"):
+            value = dict(field.choices).get(value, value)
+        applied.append((field.label, value))
+    return applied
+
+
+@staff_member_required
+def activity(request):
+    """What happened across the distributors the dashboard's filters select, newest first:
+    the entries behind a figure of the trends."""
+    portfolio_form = PortfolioFilterForm(request.GET)
+    filters = portfolio_form.filters()
+    form = ActivityFilterForm(request.GET)
+    narrowing = form.narrowing()
+    kinds = form.cleaned_data.get("kind") or ()
+    timeline = selectors.activity(
+        filtered_distributors(archived=True, **filters),
+        kinds,
+        form.cleaned_data.get("page") or 1,
+        cursor=form.cleaned_data.get("before"),
+        **narrowing,
+    )
+    trends_query = urlencode({key: getattr(value, "pk", value) for key, value in filters.items()})
+    return render(
+        request,
+        "distributors/activity.html",
+        {
+            "timeline": timeline,
+            "summary": selectors.activity_summary(timeline.count, kinds, **narrowing),
+            "applied_filters": _applied_filters(portfolio_form, filters),
+            "filter_errors": [
+                f"{bound.label}: {' '.join(bound.errors)}"
+                for bound in [*portfolio_form, *form]
+                # The unlabelled ones (paging, the dashboard's sorting) fall back unsaid.
+                if bound.errors and bound.field.label
+            ],
+            "trends_url": reverse("dashboard:trends")
+            + (f"?{trends_query}" if trends_query else ""),
+        },
+    )
 
 
 @staff_member_required

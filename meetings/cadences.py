@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from django.db.models import DateField, Max, OuterRef, Subquery, TextChoices
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.timesince import timesince
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -107,12 +106,12 @@ class CadenceState:
     @property
     def reason(self):
         """Why the status is what it is, in a sentence."""
-        values = {
-            "event": QUALIFYING_EVENTS[self.kind],
-            "interval": self.interval,
-            "due": date_format(self.due_on),
-            "elapsed": timesince(self.counted_from, self.as_of, depth=1),
-        }
+        # Each text formats only the dates it shows: the nightly snapshot writes thousands.
+        values = {"event": QUALIFYING_EVENTS[self.kind], "interval": self.interval}
+        if self.status == CadenceStatus.OVERDUE:
+            values["elapsed"] = timesince(self.counted_from, self.as_of, depth=1)
+        else:
+            values["due"] = japan_calendar.date_text(self.due_on)
         if self.status == CadenceStatus.OVERDUE and self.last_event_on:
             # Translators: %(event)s is e.g. "senior-level contact", %(interval)s "every 6
             # months", %(elapsed)s "7 months".
@@ -123,7 +122,7 @@ class CadenceState:
                 "the cadence asks for one %(interval)s."
             )
         elif self.last_event_on:
-            values["last"] = date_format(self.last_event_on)
+            values["last"] = japan_calendar.date_text(self.last_event_on)
             text = gettext("Last %(event)s on %(last)s; the next is due by %(due)s.")
         else:
             text = gettext(

@@ -36,6 +36,15 @@ class GoalQuerySet(VisibleToQuerySet):
         proposals = GoalChangeProposal.objects.filter(goal=OuterRef("pk"), answer="")
         return self.annotate(open_change_proposal=Exists(proposals))
 
+    def with_accepted_sides(self):
+        """Tells `agreement_state` which sides accepted the current version, without
+        prefetching every agreement."""
+        current = GoalAgreement.objects.filter(goal=OuterRef("pk"), version=OuterRef("version"))
+        return self.annotate(
+            accepted_by_us=Exists(current.filter(side=Side.OURS)),
+            accepted_by_distributor=Exists(current.filter(side=Side.DISTRIBUTOR)),
+        )
+
 
 class Goal(models.Model):
     """A medium-term goal co-created with a distributor.
@@ -123,8 +132,9 @@ class Goal(models.Model):
             )
 
     def agreement_state(self):
-        """Where agreement stands. For a list, prefetch `agreements`, and `change_proposals`
-        or use `with_open_change_proposal()`.
+        """Where agreement stands. For a list, prefetch `agreements` or use
+        `with_accepted_sides()`, and prefetch `change_proposals` or use
+        `with_open_change_proposal()`.
 
         A change the distributor proposed reopens agreement until our side answers it,
         whoever had accepted the current version before.
@@ -134,7 +144,14 @@ class Goal(models.Model):
             proposed = any(proposal.is_open for proposal in self.change_proposals.all())
         if proposed:
             return self.Agreement.CHANGE_PROPOSED
-        sides = {a.side for a in self.agreements.all() if a.version == self.version}
+        if hasattr(self, "accepted_by_us"):
+            accepted = {
+                Side.OURS: self.accepted_by_us,
+                Side.DISTRIBUTOR: self.accepted_by_distributor,
+            }
+            sides = {side for side, yes in accepted.items() if yes}
+        else:
+            sides = {a.side for a in self.agreements.all() if a.version == self.version}
         if sides >= {Side.OURS, Side.DISTRIBUTOR}:
             return self.Agreement.AGREED
         if Side.OURS in sides:
