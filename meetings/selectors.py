@@ -1,12 +1,12 @@
 """Reads for touchpoints and meetings, shaped so each page makes a fixed number of queries."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q
+from django.db.models import Case, Prefetch, Q, Value, When
 from django.shortcuts import get_object_or_404
 
 from distributors.models import Contact, Distributor
 from distributors.selectors import name_matches
-from prm.bilingual import in_reader_language
+from prm.bilingual import fallback_language, in_reader_language
 from prm.roles import STAFF_ROLES
 from prm.scoping import visible_or_404
 
@@ -15,6 +15,10 @@ from .models import ActionItem, AgendaItem, AlignmentMeeting, Touchpoint
 # Hiragana and katakana spell the same reading: people type either, kana names are
 # usually stored in katakana.
 
+# The touchpoint form's distributor list shows at most this many matches of the search:
+# typing more of the name narrows them down. All distributors were thousands of options.
+OFFERED_DISTRIBUTORS = 20
+
 # What an action item shows: its owner on either side, its distributor, who marked it done.
 _ACTION_ITEM_RELATIONS = ("owner_user", "owner_contact", "distributor", "completed_by")
 # What an agenda item shows our staff: who proposed it, from which distributor, who decided.
@@ -22,9 +26,14 @@ _AGENDA_ITEM_RELATIONS = ("proposed_by__portal_contact__distributor", "decided_b
 
 
 def minutes_in_reader_language(meeting):
-    """(label, text) of each part of the minutes, in the reader's language or else the other."""
+    """(label, text, lang) of each part of the minutes, in the reader's language or else the
+    other; `lang` is that other language ("" for the reader's), to mark the text with."""
     return [
-        (AlignmentMeeting._meta.get_field(name).verbose_name, in_reader_language(meeting, name))
+        (
+            AlignmentMeeting._meta.get_field(name).verbose_name,
+            in_reader_language(meeting, name),
+            fallback_language(meeting, name),
+        )
         for name in AlignmentMeeting.MINUTES_FIELDS
     ]
 
@@ -53,6 +62,27 @@ def search_distributors(query):
     distributors = distributor_choices()
     match = name_matches(query)
     return distributors if match is None else distributors.filter(match)
+
+
+def first_matches(query):
+    """The first OFFERED_DISTRIBUTORS of `search_distributors(query)` in name order, and
+    whether more match (one row more tells, where a COUNT would read them all)."""
+    found = list(search_distributors(query).order_by("name_en", "pk")[: OFFERED_DISTRIBUTORS + 1])
+    return found[:OFFERED_DISTRIBUTORS], len(found) > OFFERED_DISTRIBUTORS
+
+
+def offered_distributors(query, chosen=()):
+    """The options of the touchpoint form's distributor list: those `chosen` (pks), then
+    the first OFFERED_DISTRIBUTORS matches of the search `query`; none without either."""
+    offered = Q(pk__in=chosen)
+    if (match := name_matches(query)) is not None:
+        offered |= match
+    chosen_first = Case(When(pk__in=chosen, then=Value(0)), default=Value(1))
+    return (
+        distributor_choices()
+        .filter(offered)
+        .order_by(chosen_first, "name_en", "pk")[: len(chosen) + OFFERED_DISTRIBUTORS]
+    )
 
 
 def contact_choices(distributor_ids, *, keep=()):

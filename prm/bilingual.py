@@ -14,3 +14,15 @@ def in_reader_language(obj, name):
     if reads_japanese():
         return japanese or english
     return english or japanese
+
+
+def fallback_language(obj, name):
+    """ "en" or "ja" when `in_reader_language(obj, name)` shows the other language, else "".
+
+    The page is in the reader's language, so a fallback must be marked with its own for
+    screen readers to pronounce it right (WCAG 2.1, 3.1.2 Language of Parts).
+    """
+    english, japanese = getattr(obj, name), getattr(obj, f"{name}_ja")
+    if reads_japanese():
+        return "en" if english and not japanese else ""
+    return "ja" if japanese and not english else ""

@@ -5,9 +5,11 @@ Japanese text: each reader sees their language, or the other one when theirs is 
 """
 
 import datetime as dt
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
+from django.utils.html import VOID_ELEMENTS
 
 from meetings.models import Reminder
 from milestones import services
@@ -279,3 +281,119 @@ def test_the_account_manager_is_told_of_an_acceptance_in_their_language(
 )
 def test_the_admin_edits_both_languages(admin_client, model, label):
     assert label in page(admin_client, reverse(f"admin:{model}_add"))
+
+
+# --- the language of a fallback --------------------------------------------------------------
+# Shown in the other language, a text is marked with it so that screen readers pronounce it
+# right (WCAG 2.1, 3.1.2 Language of Parts); in the reader's language it is left unmarked.
+
+
+class _MarkedLanguages(HTMLParser):
+    """The `lang` each occurrence of a text in the page's body is marked with, None where it
+    reads in the page's own language (<html lang>)."""
+
+    def __init__(self, text):
+        super().__init__()
+        self.text, self.found, self._open = text, set(), []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in VOID_ELEMENTS:
+            self._open.append((tag, dict(attrs).get("lang")))
+
+    def handle_endtag(self, tag):
+        while self._open and self._open.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data):
+        # Only in the body: <title> can hold no markup.
+        if self.text in data and any(tag == "body" for tag, _ in self._open):
+            marks = [lang for tag, lang in self._open if lang and tag != "html"]
+            self.found.add(marks[-1] if marks else None)
+
+
+def marked(client, url, texts):
+    """{text: the languages its occurrences on the page at `url` are marked with}."""
+    html = page(client, url)
+    languages = {}
+    for text in texts:
+        parser = _MarkedLanguages(text)
+        parser.feed(html)
+        languages[text] = parser.found
+    return languages
+
+
+def test_a_goal_only_in_english_is_marked_english_for_a_japanese_reader(
+    client, distributor, account_manager
+):
+    goal = services.do_create_goal(
+        account_manager,
+        distributor,
+        **dict(zip(("title", "description", "measure"), GOAL_EN, strict=True)),
+        horizon_start=dt.date(2026, 4, 1),
+        horizon_end=dt.date(2028, 3, 31),
+        owner_ours=account_manager,
+    )
+    english = dict.fromkeys(GOAL_EN, {"en"})
+    portal_reader(client, distributor, JA)
+    assert marked(client, reverse("portal:goal_detail", args=[goal.pk]), GOAL_EN) == english
+    assert marked(client, reverse("portal:goal_list"), GOAL_EN[:1]) == {GOAL_EN[0]: {"en"}}
+    staff_reader(client, JA)
+    assert marked(client, goal.get_absolute_url(), GOAL_EN) == english
+    # Within a Japanese sentence, or beside Japanese text, the English stands marked apart.
+    url = reverse("milestones:goal_history", args=[goal.pk])
+    assert marked(client, url, GOAL_EN[:1]) == {GOAL_EN[0]: {"en"}}
+    shown = (GOAL_EN[0], GOAL_EN[2])
+    assert marked(client, distributor.get_absolute_url(), shown) == dict.fromkeys(shown, {"en"})
+
+
+def test_a_plan_only_in_japanese_is_marked_japanese_for_an_english_reader(client, distributor):
+    plan = factories.SharedPlanFactory(
+        **dict.fromkeys(("title", "summary", "body"), ""),
+        **dict(zip(("title_ja", "summary_ja", "body_ja"), PLAN_JA, strict=True)),
+    )
+    portal_reader(client, distributor, EN)
+    url = reverse("portal:plan_detail", args=[plan.pk])
+    assert marked(client, url, PLAN_JA) == dict.fromkeys(PLAN_JA, {"ja"})
+    url = reverse("portal:plan_list")
+    assert marked(client, url, PLAN_JA[:2]) == dict.fromkeys(PLAN_JA[:2], {"ja"})
+    assert marked(client, reverse("portal:home"), PLAN_JA[:1]) == {PLAN_JA[0]: {"ja"}}
+
+
+def test_minutes_in_the_other_language_are_marked_with_it(client, distributor, meeting):
+    meeting.minutes_market_trends_ja = ""
+    meeting.decisions = ""
+    meeting.save()
+    texts = (MINUTES_EN[0], MINUTES_JA[1])
+    expected = {
+        JA: {MINUTES_EN[0]: {"en"}, MINUTES_JA[1]: {None}},
+        EN: {MINUTES_EN[0]: {None}, MINUTES_JA[1]: {"ja"}},
+    }
+    for language in (JA, EN):
+        portal_reader(client, distributor, language)
+        url = reverse("portal:meeting_detail", args=[meeting.pk])
+        assert marked(client, url, texts) == expected[language]
+        staff_reader(client, language)
+        assert marked(client, meeting.get_absolute_url(), texts) == expected[language]
+
+
+@pytest.mark.parametrize(
+    ("language", "plan_texts", "minutes_texts", "goal_texts"),
+    [(JA, PLAN_JA, MINUTES_JA, GOAL_JA), (EN, PLAN_EN, MINUTES_EN, GOAL_EN)],
+)
+def test_texts_in_the_readers_language_are_not_marked(
+    client, distributor, plan, meeting, goal, language, plan_texts, minutes_texts, goal_texts
+):
+    portal_reader(client, distributor, language)
+    pages = [
+        (reverse("portal:plan_detail", args=[plan.pk]), plan_texts),
+        (reverse("portal:meeting_detail", args=[meeting.pk]), minutes_texts),
+        (reverse("portal:goal_detail", args=[goal.pk]), goal_texts),
+    ]
+    for url, texts in pages:
+        assert marked(client, url, texts) == dict.fromkeys(texts, {None})
+    staff_reader(client, language)
+    for url, texts in [
+        (meeting.get_absolute_url(), minutes_texts),
+        (goal.get_absolute_url(), goal_texts),
+    ]:
+        assert marked(client, url, texts) == dict.fromkeys(texts, {None})
