@@ -75,9 +75,10 @@ def search_variants(text):
     """The forms of a typed query that may match a stored name.
 
     NFKC turns full-width Latin letters and half-width katakana into their usual forms;
-    the reading then matches in katakana and in hiragana, whichever the name uses.
+    the reading then matches in katakana and in hiragana, whichever the name uses. NUL is
+    dropped: no name holds one, and PostgreSQL refuses it in a query.
     """
-    text = unicodedata.normalize("NFKC", text).strip()
+    text = unicodedata.normalize("NFKC", text).replace("\x00", "").strip()
     if not text:
         return set()
     return {text, text.translate(_TO_KATAKANA), text.translate(_TO_HIRAGANA)}

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django import forms
 from django.db.models import BLANK_CHOICE_DASH
+from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -55,12 +56,25 @@ class ContactsMixin:
         return f"{contact}, {contact.title}" if contact.title else str(contact)
 
 
+class OfferedChoices(ModelChoiceIterator):
+    """The options of a choice among many: only those of `offered`, a few of the field's
+    queryset (the queryset still says what is valid)."""
+
+    def __init__(self, field, offered):
+        super().__init__(field)
+        self.queryset = offered
+
+
 class TouchpointForm(ContactsMixin, forms.ModelForm):
     distributor_field = "distributor"
     contacts_field = "contacts"
     contacts_url = "meetings:touchpoint_contacts"
     # Also after the distributor search replaced the options, which may change the choice.
     reload_contacts_on = "change, htmx:afterSwap"
+
+    # The search box above the distributor list: htmx puts the matches in the list as one
+    # types (views.distributor_search); without JavaScript, `clean` looks the name up.
+    q = forms.CharField(label=_("Find the distributor"), required=False)
 
     follow_up = forms.CharField(
         label=_("Follow-up action"),
@@ -106,7 +120,19 @@ class TouchpointForm(ContactsMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         # Distinct ids: Home shows this form next to others.
         super().__init__(*args, auto_id="touchpoint_%s", **kwargs)
-        self.fields["distributor"].queryset = selectors.distributor_choices()
+        distributor = self.fields["distributor"]
+        distributor.queryset = selectors.distributor_choices()
+        # Thousands of options made the page heavy and the list useless: it offers the chosen
+        # distributor and the matches of the search only.
+        distributor.choices = OfferedChoices(
+            distributor,
+            selectors.offered_distributors(
+                self["q"].value() or "", _ids(self["distributor"].value())
+            ),
+        )
+        # The name typed in the search may stand for the choice (see `clean`): the browser
+        # must let the form go with the list left empty.
+        distributor.required = False
         self.fields["occurred_on"].initial = timezone.localdate
         self.fields["occurred_on"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.fields["staff"].queryset = selectors.staff_users()
@@ -123,9 +149,35 @@ class TouchpointForm(ContactsMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if not cleaned.get("distributor") and "distributor" not in self.errors:
+            self._choose_the_only_match(cleaned)
         if cleaned.get("follow_up") and not cleaned.get("follow_up_due_on"):
             self.add_error("follow_up_due_on", _("Give the follow-up a due date."))
         return cleaned
+
+    def _choose_the_only_match(self, cleaned):
+        """Nothing chosen in the list: the distributor the search names, if it names one.
+
+        Without JavaScript the list cannot follow the search as one types, so the name is
+        looked up when the form is sent; with htmx the search chooses the only match too.
+        """
+        query = cleaned.get("q", "")
+        if not query:
+            self.add_error("distributor", self.fields["distributor"].error_messages["required"])
+            return
+        matches = list(selectors.search_distributors(query)[:2])
+        if len(matches) == 1:
+            cleaned["distributor"] = matches[0]
+        elif matches:
+            self.add_error(
+                "distributor",
+                _("Several distributors match “%(query)s”: choose one in the list.")
+                % {"query": query},
+            )
+        else:
+            self.add_error(
+                "distributor", _("No distributor matches “%(query)s”.") % {"query": query}
+            )
 
     def follow_up_data(self):
         """The follow-up action item as do_log_touchpoint takes it, or None."""

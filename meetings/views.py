@@ -105,8 +105,9 @@ def touchpoint_contacts(request):
 @staff_member_required
 @require_GET
 def distributor_search(request):
-    """The distributor <option>s whose name contains ?q=, in Latin script, Japanese or kana."""
-    distributors = list(selectors.search_distributors(request.GET.get("q", "")))
+    """The distributor <option>s whose name contains ?q=, in Latin script, Japanese or kana:
+    the first few, and an option saying when more match."""
+    distributors, more = selectors.first_matches(request.GET.get("q", ""))
     selected = request.GET.get("distributor", "")
     # Keep the current choice if it still matches; pick the only match otherwise.
     if not any(str(d.pk) == selected for d in distributors):
@@ -114,7 +115,7 @@ def distributor_search(request):
     return render(
         request,
         "meetings/_distributor_options.html",
-        {"distributors": distributors, "selected": selected},
+        {"distributors": distributors, "more": more, "selected": selected},
     )
 
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import CharField, F, IntegerField, Value
+from django.db.models import CharField, Count, F, IntegerField, Value, Window
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +18,28 @@ from prm.models import User
 HORIZON_DAYS = 14
 # Enough to act on from Home; the inbox and the meeting pages hold the rest.
 LIST_LIMIT = 10
+# The longest lists of My week (a portfolio of hundreds of distributors has thousands of
+# open action items) show this many of the most urgent, with how many there are in all: a
+# page listing them all was too heavy to load and too long to read.
+SHORTLIST_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    """The first `entries` of a list, most urgent first, and how many it has in all."""
+
+    entries: list
+    total: int
+
+    def __iter__(self):
+        return iter(self.entries)
+
+    def __len__(self):
+        return len(self.entries)
+
+    @property
+    def has_more(self):
+        return self.total > len(self.entries)
 
 
 @dataclass(frozen=True)
@@ -41,8 +63,12 @@ def my_week(user, *, today=None):
     today = today or timezone.localdate()
     now = timezone.now()
     mine = Distributor.objects.active().filter(account_manager=user)
+    cadences = cadence_overview(mine, today)
     return {
-        **cadence_overview(mine, today),
+        # Cadence states are computed in Python from the dates one query reads for every
+        # distributor: all rows are read, only the first are shown.
+        "due_distributors": _shortlist(cadences["due_distributors"]),
+        "nothing_due": _shortlist(cadences["nothing_due"]),
         "meetings": AlignmentMeeting.objects.filter(
             distributors__in=mine,
             status=AlignmentMeeting.Status.PLANNED,
@@ -52,10 +78,7 @@ def my_week(user, *, today=None):
         .distinct()
         .prefetch_related("distributors")
         .order_by("starts_at"),
-        # The meeting or touchpoint an item came from is its page.
-        "action_items": ActionItem.objects.filter(owner_user=user, status=ActionItem.Status.OPEN)
-        .select_related("distributor", "meeting", "touchpoint")
-        .order_by(F("due_on").asc(nulls_last=True), "pk"),
+        "action_items": open_action_items(user),
         "new_feedback": Feedback.objects.filter(distributor__in=mine, status=Feedback.Status.NEW)
         .select_related("distributor")
         .order_by("-created_at")[:LIST_LIMIT],
@@ -73,6 +96,26 @@ def my_week(user, *, today=None):
         "portal_activity": portal_activity(mine, since=now - timedelta(days=HORIZON_DAYS)),
         "today": today,
     }
+
+
+def open_action_items(user):
+    """The first of `user`'s open action items: overdue first (the earliest due dates),
+    undated last. The meeting or touchpoint an item came from is its page.
+
+    Their number is counted with them, COUNT(*) OVER () before the LIMIT: one query less
+    than a COUNT of its own, on a page kept within a budget of queries.
+    """
+    items = list(
+        ActionItem.objects.filter(owner_user=user, status=ActionItem.Status.OPEN)
+        .select_related("distributor", "meeting", "touchpoint")
+        .annotate(open_count=Window(Count("pk")))
+        .order_by(F("due_on").asc(nulls_last=True), "pk")[:SHORTLIST_LIMIT]
+    )
+    return Shortlist(items, items[0].open_count if items else 0)
+
+
+def _shortlist(rows):
+    return Shortlist(rows[:SHORTLIST_LIMIT], len(rows))
 
 
 def cadence_overview(distributors, today):

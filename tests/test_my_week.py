@@ -1,11 +1,12 @@
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
 from distributors.models import Contact, Distributor, Feedback, SharedPlanAcknowledgement
-from meetings.models import ActionItem, AgendaItem, AlignmentMeeting
+from meetings.models import ActionItem, AgendaItem, AlignmentMeeting, Touchpoint
 from milestones.models import GoalAgreement
 from prm.choices import Side
 from tests import factories
@@ -14,6 +15,8 @@ from tests.queries import count_queries
 pytestmark = pytest.mark.django_db
 
 MY_WEEK = reverse_lazy("my_week")
+TOUCHPOINT_LOG = reverse_lazy("meetings:touchpoint_log")
+HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
@@ -254,3 +257,202 @@ def test_my_week_makes_the_same_number_of_queries_for_5_and_50_rows(
     few = count_queries(manager_client, MY_WEEK)
     add(45)
     assert count_queries(manager_client, MY_WEEK) == few
+
+
+# The long lists: the most urgent first, a count of all, and where the rest are.
+
+
+def test_only_the_most_urgent_open_action_items_show_with_a_count(
+    manager_client, account_manager, distributor
+):
+    meeting = factories.AlignmentMeetingFactory(distributors=[distributor])
+
+    def item(description, days):
+        due_on = None if days is None else today() + dt.timedelta(days=days)
+        return factories.ActionItemFactory(
+            meeting=meeting, owner_user=account_manager, description=description, due_on=due_on
+        )
+
+    undated = [item(f"Undated item {n}", None) for n in range(2)]
+    later = [item(f"Later item {n}", n) for n in range(16, 0, -1)]
+    overdue = [item(f"Overdue item {n}", -n) for n in range(1, 4)]
+
+    response = manager_client.get(MY_WEEK)
+    shown = list(response.context["action_items"])
+    assert shown == [*reversed(overdue), *reversed(later), undated[0]]
+    page = response.content.decode()
+    assert "Showing 20 of 21 open action items: the overdue first, then by due date." in page
+    assert "Undated item 0" in page and "Undated item 1" not in page
+
+
+def _call_backs(meeting, owner, count, **fields):
+    ActionItem.objects.bulk_create(
+        ActionItem(
+            meeting=meeting,
+            distributor=meeting.distributors.get(),
+            owner_user=owner,
+            owner_side=Side.OURS,
+            description="Call back",
+            **fields,
+        )
+        for _ in range(count)
+    )
+
+
+def test_the_count_of_open_action_items_reads_in_thousands(
+    manager_client, account_manager, distributor
+):
+    meeting = factories.AlignmentMeetingFactory(distributors=[distributor])
+    _call_backs(meeting, account_manager, 1234)
+    page = manager_client.get(MY_WEEK).content.decode()
+    assert "Showing 20 of 1,234 open action items" in page
+
+
+def test_the_page_does_not_grow_with_the_open_action_items(
+    manager_client, account_manager, distributor
+):
+    meeting = factories.AlignmentMeetingFactory(distributors=[distributor])
+
+    def add(n):
+        _call_backs(meeting, account_manager, n, due_on=today())
+        return manager_client.get(MY_WEEK).content.decode()
+
+    few = add(30)
+    many = add(270)
+    assert "Showing 20 of 30 open action items" in few
+    assert "Showing 20 of 300 open action items" in many
+    assert few.count("<li") == many.count("<li")
+    assert len(many) - len(few) == 1  # the count's one more digit
+
+
+def test_only_the_most_overdue_contacts_show_with_a_link_to_my_distributors(
+    manager_client, account_manager
+):
+    # Each later one had its last alignment meeting a week longer ago: the more overdue.
+    partners = []
+    for n in range(22):
+        partner = long_known(account_manager=account_manager, name_en=f"Late Partner {n:02d}")
+        held_meeting(partner, 100 + 7 * n)
+        senior_touchpoint(partner, 5)
+        partners.append(partner)
+
+    response = manager_client.get(MY_WEEK)
+    shown = [row.distributor for row in response.context["due_distributors"]]
+    assert shown == partners[:1:-1]
+    page = response.content.decode()
+    assert "Late Partner 21" in page
+    assert "Late Partner 01" not in page and "Late Partner 00" not in page
+    assert "Showing the 20 most urgent of 22 distributors with contact due." in page
+    assert f'href="{reverse("distributors:list")}?scope=mine&amp;sort=quiet"' in page
+
+
+def test_nothing_due_names_a_few_with_a_count_and_a_link(manager_client, account_manager):
+    for n in range(23):
+        long_known(
+            account_manager=account_manager,
+            name_en=f"Resting Partner {n:02d}",
+            status=Distributor.Status.PAUSED,
+        )
+    response = manager_client.get(MY_WEEK)
+    assert [d.name_en for d in response.context["nothing_due"]] == [
+        f"Resting Partner {n:02d}" for n in range(20)
+    ]
+    page = response.content.decode()
+    assert "Resting Partner 19" in page and "Resting Partner 20" not in page
+    assert "Showing 20 of 23 distributors with nothing due." in page
+    assert f'href="{reverse("distributors:list")}?scope=mine">All my distributors</a>' in page
+
+
+def test_short_lists_say_no_count(manager_client, account_manager, distributor):
+    meeting = factories.AlignmentMeetingFactory(distributors=[distributor])
+    factories.ActionItemFactory(meeting=meeting, owner_user=account_manager)
+    page = manager_client.get(MY_WEEK).content.decode()
+    assert "Showing" not in page.split('id="due-heading"')[1]
+
+
+# The quick form: a search, not a list of every distributor.
+
+
+def quick_form(page):
+    return page.split('id="log-touchpoint"')[1].split("</details>")[0]
+
+
+def distributor_options(html):
+    select = re.search(r'<select name="distributor".*?</select>', html, re.S)[0]
+    return re.findall(r"<option[^>]*>[^<]*</option>", select)
+
+
+def quick_touchpoint(**overrides):
+    return {
+        "q": "",
+        "distributor": "",
+        "kind": Touchpoint.Kind.CALL,
+        "occurred_on": today().isoformat(),
+        "mood": Touchpoint.Mood.POSITIVE,
+        "notes": "Asked about the spring catalogue.",
+        "follow_up_owner_side": Side.OURS,
+        "next": str(MY_WEEK),
+        **overrides,
+    }
+
+
+def test_the_quick_form_lists_no_distributor_before_a_search(manager_client, account_manager):
+    factories.DistributorFactory.create_batch(30, account_manager=account_manager)
+    form = quick_form(manager_client.get(MY_WEEK).content.decode())
+    assert distributor_options(form) == ['<option value="" selected>---------</option>']
+    assert '<label class="form-label" for="touchpoint-distributor-search">' in form
+    assert f'hx-get="{reverse("meetings:distributor_search")}"' in form
+
+
+def test_the_quick_form_logs_the_only_distributor_the_search_names(manager_client):
+    kansai = factories.DistributorFactory(name_en="Kansai Foods", name_ja="関西食品")
+    factories.DistributorFactory(name_en="Tohoku Trading")
+    response = manager_client.post(TOUCHPOINT_LOG, quick_touchpoint(q="関西"))
+    assert response.status_code == 302 and response.url == str(MY_WEEK)
+    assert Touchpoint.objects.get().distributor == kansai
+
+
+def test_the_quick_form_logs_with_htmx_and_comes_back_empty(manager_client):
+    kansai = factories.DistributorFactory(name_en="Kansai Foods")
+    response = manager_client.post(
+        TOUCHPOINT_LOG, quick_touchpoint(distributor=kansai.pk, q="kansai"), **HTMX
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"Touchpoint with {kansai} logged." in page
+    assert Touchpoint.objects.get().distributor == kansai
+    assert 'name="q" value=""' in page
+    assert distributor_options(page) == ['<option value="" selected>---------</option>']
+
+
+@pytest.mark.parametrize("htmx", [{}, HTMX], ids=["without htmx", "with htmx"])
+def test_a_search_naming_several_asks_to_choose_and_keeps_what_was_typed(manager_client, htmx):
+    one = factories.DistributorFactory(name_en="Osaka Wholesale One")
+    two = factories.DistributorFactory(name_en="Osaka Wholesale Two")
+    factories.DistributorFactory(name_en="Nagoya Trading")
+    response = manager_client.post(TOUCHPOINT_LOG, quick_touchpoint(q="osaka"), **htmx)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Several distributors match “osaka”: choose one in the list." in page
+    assert 'name="q" value="osaka"' in page
+    assert "Asked about the spring catalogue." in page
+    assert distributor_options(page) == [
+        '<option value="" selected>---------</option>',
+        f'<option value="{one.pk}">{one}</option>',
+        f'<option value="{two.pk}">{two}</option>',
+    ]
+    assert not Touchpoint.objects.exists()
+
+    # Chosen in the list, the distributor is logged.
+    manager_client.post(TOUCHPOINT_LOG, quick_touchpoint(q="osaka", distributor=two.pk), **htmx)
+    assert Touchpoint.objects.get().distributor == two
+
+
+def test_a_search_naming_none_is_an_error(manager_client):
+    factories.DistributorFactory(name_en="Osaka Wholesale One")
+    response = manager_client.post(TOUCHPOINT_LOG, quick_touchpoint(q="Sapporo"))
+    assert response.status_code == 200
+    assert "No distributor matches “Sapporo”." in response.content.decode()
+    response = manager_client.post(TOUCHPOINT_LOG, quick_touchpoint())
+    assert "This field is required." in str(response.context["form"].errors["distributor"])
+    assert not Touchpoint.objects.exists()

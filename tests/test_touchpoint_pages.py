@@ -394,3 +394,21 @@ def test_touchpoint_page_makes_a_fixed_number_of_queries(client, executive, dist
         )
         counts.append(count_queries(client, touchpoint.get_absolute_url()))
     assert counts[0] == counts[1], counts
+
+
+def test_distributor_search_offers_the_first_matches_and_says_there_are_more(
+    client, account_manager
+):
+    for n in range(25):
+        factories.DistributorFactory(name_en=f"Osaka {n:02d}")
+    client.force_login(account_manager)
+    url = reverse("meetings:distributor_search")
+    response = client.get(url, {"q": "osaka"})
+    assert [d.name_en for d in response.context["distributors"]] == [
+        f"Osaka {n:02d}" for n in range(20)
+    ]
+    page = response.content.decode()
+    assert "Osaka 19" in page and "Osaka 20" not in page
+    assert '<option value="" disabled>More distributors match: type more of the name.' in page
+    page = client.get(url, {"q": "osaka 2"}).content.decode()
+    assert "More distributors match" not in page
