@@ -19,19 +19,29 @@ def _redis_database_of_this_worker():
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     if not worker.startswith("gw") or not settings.REDIS_URL.startswith("redis://"):
         return
-    parts = urlsplit(settings.REDIS_URL)
-    database = int(parts.path.strip("/") or 0) + int(worker.removeprefix("gw"))
-    url = urlunsplit(parts._replace(path=f"/{database}"))
-    if settings.CELERY_BROKER_URL == settings.REDIS_URL:
-        settings.CELERY_BROKER_URL = os.environ["CELERY_BROKER_URL"] = url
+    index = int(worker.removeprefix("gw"))
+    url = _moved(settings.REDIS_URL, index)
+    if settings.CELERY_BROKER_URL.startswith("redis://"):
+        broker = _moved(settings.CELERY_BROKER_URL, index)
+        settings.CELERY_BROKER_URL = os.environ["CELERY_BROKER_URL"] = broker
         from prm.celery import app
 
-        app.conf.broker_url = url
+        app.conf.broker_url = broker
     settings.CACHES = {
         **settings.CACHES,
         "api-throttle": {**settings.CACHES["api-throttle"], "LOCATION": url},
     }
     settings.REDIS_URL = os.environ["REDIS_URL"] = url
+
+
+def _moved(url, index):
+    """`url` with its Redis database number moved up by `index`."""
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0) + index
+    if database >= 15:
+        # Redis has 16 databases by default; tests/test_production_layout.py takes the last.
+        raise RuntimeError(f"{url}: too high a Redis database for test worker {index}")
+    return urlunsplit(parts._replace(path=f"/{database}"))
 
 
 _redis_database_of_this_worker()

@@ -75,7 +75,13 @@ def _save_import(import_id):
                 steps = _save_distributors(distributor_import.rows, distributor_import.uploaded_by)
             else:
                 steps = _save_contacts(distributor_import.rows)
-    except (DatabaseError, ChangedSincePreview) as error:
+    except ChangedSincePreview as error:
+        logger.warning("Distributor import %s not saved: %s", import_id, error)
+        DistributorImport.objects.filter(pk=import_id).update(
+            status=DistributorImport.Status.FAILED, finished_at=timezone.now(), failure=str(error)
+        )
+        return
+    except DatabaseError as error:
         logger.exception("Distributor import %s could not be saved", import_id)
         DistributorImport.objects.filter(pk=import_id).update(
             status=DistributorImport.Status.FAILED, finished_at=timezone.now(), failure=str(error)
@@ -111,6 +117,15 @@ def _save_distributors(rows, user):
     archived = sorted(step.target.code for step in steps if step.target and step.target.is_archived)
     if archived:
         raise ChangedSincePreview(f"archived since the preview: {', '.join(archived)}")
+    # A row previewed as a change of a distributor deleted since, or as a new one whose code
+    # someone has used since ("id" is missing in previews stored before it was recorded).
+    moved = sorted(
+        step.row["code"]
+        for step in steps
+        if "id" in step.row and step.row["id"] != (step.target.pk if step.target else None)
+    )
+    if moved:
+        raise ChangedSincePreview(f"added or deleted since the preview: {', '.join(moved)}")
     for step in steps:
         fields = dict(step.changes)
         prefectures = fields.pop("prefectures", None)

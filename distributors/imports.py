@@ -291,7 +291,10 @@ def read_distributor_file(file_name, content):
             reader.text(column, fields)
         for column in DISTRIBUTOR_CHOICES:
             reader.choice(column, fields)
-        row = {"line": line, "code": code, "fields": fields}
+        # Which distributor the preview showed the row for (None: a new one), so that
+        # saving can tell when that changed in between.
+        stored = existing.get(normalise(code)) if code is not None else None
+        row = {"line": line, "code": code, "id": stored.pk if stored else None, "fields": fields}
         if (cell := reader.raw("prefectures")) is not None:
             row["prefectures"] = []
             for name in _split_list(cell):

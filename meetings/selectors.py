@@ -64,11 +64,20 @@ def search_distributors(query):
     return distributors if match is None else distributors.filter(match)
 
 
-def first_matches(query):
-    """The first OFFERED_DISTRIBUTORS of `search_distributors(query)` in name order, and
-    whether more match (one row more tells, where a COUNT would read them all)."""
-    found = list(search_distributors(query).order_by("name_en", "pk")[: OFFERED_DISTRIBUTORS + 1])
-    return found[:OFFERED_DISTRIBUTORS], len(found) > OFFERED_DISTRIBUTORS
+def first_matches(query, chosen=()):
+    """The distributor list's options while one searches: those `chosen` (pks) first, so
+    that refining the search keeps the choice, then the first OFFERED_DISTRIBUTORS of
+    `search_distributors(query)` in name order; and whether more match (one row more tells,
+    where a COUNT would read them all)."""
+    chosen_first = Case(When(pk__in=chosen, then=Value(0)), default=Value(1))
+    found = list(
+        distributor_choices()
+        .filter(Q(pk__in=search_distributors(query).values("pk")) | Q(pk__in=chosen))
+        .order_by(chosen_first, "name_en", "pk")[: len(chosen) + OFFERED_DISTRIBUTORS + 1]
+    )
+    kept = [d for d in found if d.pk in chosen]
+    matches = [d for d in found if d.pk not in chosen]
+    return kept + matches[:OFFERED_DISTRIBUTORS], len(matches) > OFFERED_DISTRIBUTORS
 
 
 def offered_distributors(query, chosen=()):

@@ -107,9 +107,10 @@ def touchpoint_contacts(request):
 def distributor_search(request):
     """The distributor <option>s whose name contains ?q=, in Latin script, Japanese or kana:
     the first few, and an option saying when more match."""
-    distributors, more = selectors.first_matches(request.GET.get("q", ""))
     selected = request.GET.get("distributor", "")
-    # Keep the current choice if it still matches; pick the only match otherwise.
+    chosen = [int(selected)] if is_id(selected) else []
+    distributors, more = selectors.first_matches(request.GET.get("q", ""), chosen)
+    # Keep the current choice (offered first, match or not); pick the only match otherwise.
     if not any(str(d.pk) == selected for d in distributors):
         selected = str(distributors[0].pk) if len(distributors) == 1 else ""
     return render(

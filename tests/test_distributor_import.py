@@ -525,6 +525,7 @@ def test_the_pages_in_japanese(manager_client, sakura, account_manager):
     "kind, change",
     [
         ("distributors", services.do_archive_distributor),
+        ("distributors", Distributor.delete),
         ("contacts", services.do_archive_distributor),
         ("contacts", Distributor.delete),
     ],
@@ -546,6 +547,18 @@ def test_a_distributor_archived_or_deleted_after_the_preview_fails_the_import_cl
     assert DistributorImport.objects.get().status == DistributorImport.Status.FAILED
 
 
+def test_a_code_used_by_someone_else_after_the_preview_fails_the_import(
+    manager_client, account_manager
+):
+    content = csv_bytes([DISTRIBUTORS_EN, ["kaede", "Kaede Foods", "", "3pl", "", ""]])
+    preview = upload(manager_client, content)
+    factories.DistributorFactory(code="kaede", name_en="Kaede Logistics")
+    done = confirm(manager_client, preview)
+    assert "Nothing was saved" in done.content.decode()
+    assert Distributor.objects.get(code="kaede").name_en == "Kaede Logistics"
+    assert DistributorImport.objects.get().status == DistributorImport.Status.FAILED
+
+
 def test_an_import_that_renames_a_distributor_keeps_its_product_categories(manager_client, sakura):
     categories = factories.ProductCategoryFactory.create_batch(2)
     sakura.product_categories.set(categories)
@@ -555,3 +568,13 @@ def test_an_import_that_renames_a_distributor_keeps_its_product_categories(manag
     sakura.refresh_from_db()
     assert sakura.name_en == "Sakura Trading Co."
     assert set(sakura.product_categories.all()) == set(categories)
+
+
+def test_a_code_stored_in_capitals_is_updated_from_a_file_in_small_letters(
+    manager_client, account_manager
+):
+    factories.DistributorFactory(code="KAEDE-01", name_en="Kaede", account_manager=account_manager)
+    content = csv_bytes([DISTRIBUTORS_EN, ["kaede-01", "Kaede Foods", "", "3pl", "", ""]])
+    done = confirm(manager_client, upload(manager_client, content))
+    assert "Saved: 0 new, 1 changed, 0 unchanged." in done.content.decode()
+    assert Distributor.objects.get(code="KAEDE-01").name_en == "Kaede Foods"

@@ -30,7 +30,7 @@ from tests.processes import database_url_of_test_db, project_env, wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.usefixtures("committed_db")]
 
-REDIS_URL = "redis://127.0.0.1:6379/3"
+REDIS_URL = "redis://127.0.0.1:6379/15"  # no test worker takes it: see conftest.py
 CADENCE_SCAN = "Reminders: daily cadence scan"
 CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 

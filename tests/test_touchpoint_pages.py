@@ -412,3 +412,19 @@ def test_distributor_search_offers_the_first_matches_and_says_there_are_more(
     assert '<option value="" disabled>More distributors match: type more of the name.' in page
     page = client.get(url, {"q": "osaka 2"}).content.decode()
     assert "More distributors match" not in page
+
+
+def test_refining_the_distributor_search_keeps_the_choice_beyond_the_first_matches(
+    client, account_manager
+):
+    for n in range(25):
+        factories.DistributorFactory(name_en=f"Aaa {n:02d}")
+    chosen = factories.DistributorFactory(name_en="Zeta Trading")
+    client.force_login(account_manager)
+    url = reverse("meetings:distributor_search")
+    for query in ("", "a", "nothing like it"):
+        response = client.get(url, {"q": query, "distributor": chosen.pk})
+        assert response.context["distributors"][0] == chosen
+        assert f'<option value="{chosen.pk}" selected>' in response.content.decode()
+    response = client.get(url, {"q": "a", "distributor": chosen.pk})
+    assert len(response.context["distributors"]) == 21 and response.context["more"]
