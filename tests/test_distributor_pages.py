@@ -5,6 +5,7 @@ import html
 import re
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -378,8 +379,11 @@ def test_timeline_filters_by_kind(manager_client, distributor):
 
 
 def test_timeline_selector_pages_through_all_kinds(distributor):
-    factories.TouchpointFactory.create_batch(15, distributor=distributor)
-    factories.FeedbackFactory.create_batch(10, distributor=distributor)
+    # Noon in Tokyo, where Tokyo and UTC share the date: from 15:00 UTC on, Tokyo's today
+    # is UTC's tomorrow, and today's touchpoints sort above what was sent just now.
+    with time_machine.travel(dt.datetime(2026, 6, 15, 3, 0, tzinfo=dt.UTC), tick=True):
+        factories.TouchpointFactory.create_batch(15, distributor=distributor)
+        factories.FeedbackFactory.create_batch(10, distributor=distributor)
     first = distributor_timeline(distributor)
     second = distributor_timeline(distributor, page=2)
     assert (len(first.entries), first.has_previous, first.has_next) == (20, False, True)
