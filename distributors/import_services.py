@@ -75,14 +75,11 @@ def _save_import(import_id):
                 steps = _save_distributors(distributor_import.rows, distributor_import.uploaded_by)
             else:
                 steps = _save_contacts(distributor_import.rows)
-    except ChangedSincePreview as error:
-        logger.warning("Distributor import %s not saved: %s", import_id, error)
-        DistributorImport.objects.filter(pk=import_id).update(
-            status=DistributorImport.Status.FAILED, finished_at=timezone.now(), failure=str(error)
-        )
-        return
-    except DatabaseError as error:
-        logger.exception("Distributor import %s could not be saved", import_id)
+    except (ChangedSincePreview, DatabaseError) as error:
+        if isinstance(error, ChangedSincePreview):
+            logger.warning("Distributor import %s not saved: %s", import_id, error)
+        else:
+            logger.exception("Distributor import %s could not be saved", import_id)
         DistributorImport.objects.filter(pk=import_id).update(
             status=DistributorImport.Status.FAILED, finished_at=timezone.now(), failure=str(error)
         )
