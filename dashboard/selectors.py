@@ -40,7 +40,7 @@ from distributors.selectors import contacts_by_seniority, goals_with_progress, i
 from meetings.cadences import CadenceKind, cadence_states, with_cadence_dates
 from meetings.models import AlignmentMeeting, Touchpoint
 from milestones.models import Goal, Milestone, MilestoneEvaluation
-from prm import japan_calendar
+from prm import japan_calendar, signal_inputs
 from prm.japan_calendar import business_midnight
 from prm.models import User
 
@@ -362,6 +362,22 @@ def filtered_distributors(
     return distributors
 
 
+def _filters_key(filters):
+    return tuple(sorted((name, getattr(value, "pk", value)) for name, value in filters.items()))
+
+
+def portfolio_relationships(filters, today=None):
+    """`relationships()` of the distributors the dashboard's `filters` (the keyword arguments
+    of `filtered_distributors`) select, kept until what they are computed from changes
+    (prm/signal_inputs.py). The rows are shared: callers change nothing in them but what
+    they prefetch (`with_prefectures`)."""
+    today = today or japan_calendar.today()
+    return signal_inputs.cached(
+        ("relationships", today, _filters_key(filters)),
+        lambda: relationships(filtered_distributors(**filters), today),
+    )
+
+
 def with_prefectures(rows):
     """`rows` with their distributors' prefectures, in one query: for the rows a page or an
     export shows, rather than the thousands the portfolio counts."""
@@ -595,6 +611,17 @@ def trends(distributors, today=None, count=TREND_QUARTERS):
             )
         )
     return figures
+
+
+def portfolio_trends(filters, today=None):
+    """`trends()` of the distributors the dashboard's `filters` select, archived ones
+    included, kept until what they count changes (prm/signal_inputs.py). The figures are
+    shared: callers change copies."""
+    today = today or japan_calendar.today()
+    return signal_inputs.cached(
+        ("trends", today, _filters_key(filters)),
+        lambda: trends(filtered_distributors(archived=True, **filters), today),
+    )
 
 
 # --- one distributor: the summary -----------------------------------------------------------

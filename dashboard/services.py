@@ -4,6 +4,7 @@ from django.conf import settings
 from django.utils import translation
 
 from distributors.models import Distributor
+from prm import signal_inputs
 
 from . import selectors
 from .models import SignalSnapshot
@@ -34,4 +35,6 @@ def do_snapshot_signals(today):
         ]
     before = SignalSnapshot.objects.filter(taken_on=today).count()
     SignalSnapshot.objects.bulk_create(snapshots, batch_size=BATCH_SIZE, ignore_conflicts=True)
+    # The trends read the snapshots, and bulk_create sends no signal.
+    signal_inputs.signal_inputs_changed()
     return SignalSnapshot.objects.filter(taken_on=today).count() - before

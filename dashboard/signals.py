@@ -31,11 +31,10 @@ in a fixed number of queries. What each signal reads:
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cached_property
 
 from django.db import models
 from django.utils.formats import date_format, number_format
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from meetings.cadences import CadenceState, CadenceStatus
@@ -94,7 +93,9 @@ class Signal:
     """A level, why (`reason`, a sentence) and the short figure of a table cell (`summary`).
 
     The two texts may be given as functions that write them: a portfolio of thousands of
-    relationships sorts and counts by level, but shows the words of one page only.
+    relationships sorts and counts by level, but shows the words of one page only. Once
+    written, a text is kept per language: the same signals serve readers of both languages
+    (prm/signal_inputs.py).
     """
 
     level: Level
@@ -102,13 +103,22 @@ class Signal:
     figure: object  # the summary, or a function that returns it
     sort_value: float = 0  # within one level, larger is worse
 
-    @cached_property
+    @property
     def reason(self):
-        return self.explain() if callable(self.explain) else self.explain
+        return self._text("reason", self.explain)
 
-    @cached_property
+    @property
     def summary(self):
-        return self.figure() if callable(self.figure) else self.figure
+        return self._text("summary", self.figure)
+
+    def _text(self, name, source):
+        if not callable(source):
+            return source
+        written = self.__dict__.setdefault("_written", {})
+        key = (name, get_language())
+        if key not in written:
+            written[key] = source()
+        return written[key]
 
     @property
     def severity(self):

@@ -53,7 +53,7 @@ from milestones.models import (
     MilestoneEvaluation,
     MilestoneEvidence,
 )
-from prm import roles
+from prm import roles, signal_inputs
 from prm.choices import Side
 from prm.models import User
 
@@ -2725,6 +2725,8 @@ class _NetworkBuilder:
         _link(MilestoneEvaluation.contact_participants, self.ev_contacts)
         Feedback.objects.bulk_create(self.feedback, batch_size=BATCH_SIZE)
         FeedbackReply.objects.bulk_create(self.replies, batch_size=BATCH_SIZE)
+        # bulk_create sends no signal: the dashboards' kept results must go.
+        signal_inputs.signal_inputs_changed()
 
 
 # --------------------------------------------------------------------------------------------

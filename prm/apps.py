@@ -13,6 +13,7 @@ class PrmConfig(AppConfig):
         from .lookups import IntegerIn
         from .models import User
         from .roles import guard_roles
+        from .signal_inputs import watch
 
         # Also on every subclass: the auto and big integer keys.
         IntegerField.register_lookup(IntegerIn)
@@ -20,3 +21,4 @@ class PrmConfig(AppConfig):
         m2m_changed.connect(
             guard_roles, sender=User.groups.through, dispatch_uid="prm.roles.guard_roles"
         )
+        watch()

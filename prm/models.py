@@ -1,6 +1,9 @@
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from timezone_field import TimeZoneField
@@ -91,3 +94,25 @@ class User(AbstractUser):
         if contact is None or contact.is_archived or contact.distributor.is_archived:
             return None
         return contact.distributor
+
+
+class SignalInputsVersion(models.Model):
+    """One row: a new random token each time a transaction that changed what the signals,
+    cadences and trends are computed from commits (prm/signal_inputs.py).
+
+    The token lives in the database, not in a process, so that every web process and worker
+    learns of a change made by any other; random rather than counted, so that a rolled-back
+    change can never reuse a token that was already read.
+    """
+
+    ONLY = 1  # the primary key of the one row
+
+    token = models.UUIDField(default=uuid.uuid4)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("version of the signals' inputs")
+        verbose_name_plural = _("versions of the signals' inputs")
+
+    def __str__(self):
+        return str(self.token)

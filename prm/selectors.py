@@ -11,6 +11,7 @@ from distributors.models import Distributor, Feedback, SharedPlanAcknowledgement
 from meetings.cadences import CadenceState, CadenceStatus, cadence_states, with_cadence_dates
 from meetings.models import ActionItem, AgendaItem, AlignmentMeeting
 from milestones.models import Goal, GoalAgreement
+from prm import signal_inputs
 from prm.choices import Side
 from prm.models import User
 
@@ -63,7 +64,10 @@ def my_week(user, *, today=None):
     today = today or timezone.localdate()
     now = timezone.now()
     mine = Distributor.objects.active().filter(account_manager=user)
-    cadences = cadence_overview(mine, today)
+    # Kept until a contact, meeting or distributor changes (prm/signal_inputs.py).
+    cadences = signal_inputs.cached(
+        ("cadence_overview", user.pk, today), lambda: cadence_overview(mine, today)
+    )
     return {
         # Cadence states are computed in Python from the dates one query reads for every
         # distributor: all rows are read, only the first are shown.

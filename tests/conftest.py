@@ -4,6 +4,7 @@ import pytest
 from django.apps import apps
 from django.utils import translation
 
+from prm import signal_inputs
 from tests import factories
 
 CHROMIUM_ARGS = [
@@ -42,6 +43,15 @@ def default_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def nothing_kept_from_another_test():
+    # Each test rolls the database back to the same token: a result kept by an earlier
+    # test would match it.
+    signal_inputs.forget()
+    yield
+    signal_inputs.forget()
 
 
 @pytest.fixture(autouse=True)

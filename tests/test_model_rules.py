@@ -27,6 +27,7 @@ from meetings.models import (
 )
 from milestones.models import Goal, GoalAgreement, GoalChangeProposal
 from prm.choices import Side
+from prm.models import SignalInputsVersion
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -541,6 +542,7 @@ def test_active_excludes_archived():
 
 STR_BUILDERS = {
     "prm.User": factories.UserFactory,
+    "prm.SignalInputsVersion": SignalInputsVersion.objects.create,
     "distributors.Prefecture": factories.PrefectureFactory,
     "distributors.ProductCategory": factories.ProductCategoryFactory,
     "distributors.Distributor": factories.DistributorFactory,

@@ -1,0 +1,151 @@
+"""What the portfolio, the trends and My week compute from thousands of rows, kept in each
+process until what it was computed from changes.
+
+A relationship's signals read its meetings, touchpoints, contacts, feedback, goals and
+milestones: over 2,000 distributors that is half a second of work, for figures that change
+a few times an hour. So the result is kept, under the token of `SignalInputsVersion`:
+
+- Every save, delete and many-to-many change of a model in `WATCHED` (Django's signals)
+  schedules a new token for when its transaction commits. Writes that send no signal
+  (`bulk_create`, `QuerySet.update()`) call `signal_inputs_changed()` themselves: the demo
+  seed and the nightly snapshot.
+- A read looks up the token (one query) and finds its result under it, or computes it. A
+  result computed from data that was already newer than the token it is kept under is
+  harmless: that token is replaced as soon as the change commits.
+- A transaction that changed inputs and has not committed yet reads past the cache: it
+  must see its own changes, which no other process sees yet.
+- Results that depend on the clock too (how long feedback has waited) are kept at most
+  `LIFETIME_SECONDS`, and every key holds the business day.
+
+Kept in the process, not in Redis: the results hold functions that write their sentences
+in the reader's language (dashboard/signals.py), which cannot be pickled, and a process
+computes each result once per change.
+"""
+
+import threading
+import time
+import uuid
+from collections import OrderedDict
+
+from django.apps import apps
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+
+# What relationships(), trends() and cadence_overview() read, or filter and group by.
+WATCHED = (
+    "distributors.Distributor",
+    "distributors.Contact",
+    "distributors.Feedback",
+    "distributors.FeedbackReply",
+    "meetings.AlignmentMeeting",
+    "meetings.Cadence",
+    "meetings.Touchpoint",
+    "milestones.Goal",
+    "milestones.Milestone",
+    "milestones.MilestoneEvaluation",
+    "dashboard.SignalSnapshot",
+    "prm.User",
+)
+MAX_ENTRIES = 8  # a portfolio of 2,000 rows is a few megabytes
+LIFETIME_SECONDS = 300
+
+_entries = OrderedDict()  # key: (expires, value), the most recently used last
+_lock = threading.Lock()
+
+
+def _bump():
+    from .models import SignalInputsVersion
+
+    SignalInputsVersion.objects.update_or_create(
+        pk=SignalInputsVersion.ONLY, defaults={"token": uuid.uuid4(), "changed_at": timezone.now()}
+    )
+
+
+def changes_pending(using=DEFAULT_DB_ALIAS):
+    """Whether the open transaction changed inputs it has not committed yet."""
+    # Django drops a callback when its savepoint or transaction rolls back: the list says
+    # exactly what is still to be committed.
+    return any(entry[1] is _bump for entry in connections[using].run_on_commit)
+
+
+def signal_inputs_changed(using=DEFAULT_DB_ALIAS):
+    """Replace the token once the open transaction commits (at once outside one)."""
+    if not changes_pending(using):
+        # Robust: what was saved stays saved, and the page that saved it answers, when the
+        # token cannot be written; results are then kept LIFETIME_SECONDS at most.
+        transaction.on_commit(_bump, using=using, robust=True)
+
+
+def _saved(sender, update_fields=None, using=DEFAULT_DB_ALIAS, **kwargs):
+    # Signing in saves the user's last_login, which no signal reads.
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    signal_inputs_changed(using)
+
+
+def _changed(sender, using=DEFAULT_DB_ALIAS, **kwargs):
+    signal_inputs_changed(using)
+
+
+def _related_changed(sender, action, using=DEFAULT_DB_ALIAS, **kwargs):
+    if action.startswith("post_"):
+        signal_inputs_changed(using)
+
+
+def watch():
+    """Connect the receivers (PrmConfig.ready)."""
+    for label in WATCHED:
+        model = apps.get_model(label)
+        post_save.connect(_saved, sender=model, dispatch_uid=f"signal_inputs.save.{label}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"signal_inputs.delete.{label}")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                _related_changed,
+                sender=field.remote_field.through,
+                dispatch_uid=f"signal_inputs.m2m.{label}.{field.name}",
+            )
+
+
+def _token():
+    from .models import SignalInputsVersion
+
+    # None until the first change commits: a database emptied by the tests has no row.
+    return (
+        SignalInputsVersion.objects.filter(pk=SignalInputsVersion.ONLY)
+        .values_list("token", flat=True)
+        .first()
+    )
+
+
+def cached(key, compute):
+    """`compute()`, or what it returned for `key` since the inputs last changed.
+
+    `key` is a tuple that holds everything else the result depends on (the day, the
+    filters, the user). The value is shared by the requests of this process: callers do
+    not change it.
+    """
+    if changes_pending():
+        return compute()
+    key = (_token(), *key)
+    now = time.monotonic()
+    with _lock:
+        entry = _entries.get(key)
+        if entry is not None and entry[0] > now:
+            _entries.move_to_end(key)
+            return entry[1]
+    value = compute()
+    with _lock:
+        # Results under an older token are never read again.
+        for old in [old for old in _entries if old[0] != key[0]]:
+            del _entries[old]
+        _entries[key] = (now + LIFETIME_SECONDS, value)
+        while len(_entries) > MAX_ENTRIES:
+            _entries.popitem(last=False)
+    return value
+
+
+def forget():
+    """Drop every kept result (the tests start each from nothing)."""
+    with _lock:
+        _entries.clear()

@@ -1,0 +1,231 @@
+"""The portfolio, the trends and My week keep what they compute from thousands of rows until
+what it was computed from changes (prm/signal_inputs.py).
+
+Real transactions here (the other tests roll back one transaction per test, which never
+commits and so never replaces the token): a change is seen on the next page load once it
+is committed, by any process, and a rolled-back change leaves the kept results alone.
+"""
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from dashboard import selectors, services
+from dashboard.signals import Level, SignalKey
+from distributors import feedback_services
+from distributors import services as distributor_services
+from distributors.models import Contact, Distributor
+from meetings import services as meeting_services
+from meetings.models import AlignmentMeeting, Touchpoint
+from milestones.models import Goal
+from prm import japan_calendar, signal_inputs
+from prm.models import SignalInputsVersion
+from tests import factories
+from tests.test_dashboard_pages import portfolio_rows
+
+pytestmark = pytest.mark.usefixtures("committed_db")
+
+
+@pytest.fixture
+def quiet(account_manager):
+    """A distributor added long ago that nobody has been in touch with: its touchpoint
+    cadence is overdue."""
+    distributor = factories.DistributorFactory(account_manager=account_manager)
+    long_ago = timezone.now() - dt.timedelta(days=400)
+    Distributor.objects.filter(pk=distributor.pk).update(created_at=long_ago)
+    signal_inputs.signal_inputs_changed()  # update() sends no signal
+    return distributor
+
+
+def touchpoint_level(distributor):
+    rows = selectors.portfolio_relationships({})
+    return next(row for row in rows if row.distributor.pk == distributor.pk).signals[
+        SignalKey.TOUCHPOINT
+    ]
+
+
+def touchpoint_cell(client, distributor):
+    """The text of the distributor's touchpoint cell on the portfolio."""
+    text, _links = portfolio_rows(client.get(reverse("portfolio")))[distributor.name_en][
+        "Touchpoints"
+    ]
+    return text
+
+
+def test_a_touchpoint_logged_after_the_portfolio_was_read_shows_on_the_next_load(
+    client, executive, account_manager, quiet
+):
+    client.force_login(executive)
+    assert touchpoint_cell(client, quiet).startswith("Needs attention overdue")
+
+    meeting_services.do_log_touchpoint(
+        logged_by=account_manager,
+        distributor=quiet,
+        kind=Touchpoint.Kind.SITE_VISIT,
+        occurred_on=japan_calendar.today(),
+        mood=Touchpoint.Mood.POSITIVE,
+    )
+
+    assert touchpoint_cell(client, quiet).startswith("On track due")
+
+
+def test_a_second_load_reads_the_kept_signals_with_one_query(quiet):
+    loads = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            rows = selectors.portfolio_relationships({})
+        loads.append((rows, len(queries)))
+    (first, computed), (second, kept) = loads
+    assert second is first
+    assert kept == 1  # the token
+    assert computed > kept
+
+
+def test_my_week_and_the_trends_follow_a_change_too(client, account_manager, quiet):
+    client.force_login(account_manager)
+    assert quiet.name_en in client.get(reverse("my_week")).content.decode()
+    before = selectors.portfolio_trends({})
+
+    factories.TouchpointFactory(distributor=quiet, occurred_on=japan_calendar.today())
+
+    after = selectors.portfolio_trends({})
+    assert after[-1].touchpoints == before[-1].touchpoints + 1
+    due = client.get(reverse("my_week")).context["due_distributors"]
+    states = next(row.states for row in due if row.distributor.pk == quiet.pk)
+    assert "touchpoint" not in [state.kind for state in states]
+
+
+def test_an_uncommitted_change_is_read_by_its_own_transaction_and_kept_from_others(quiet):
+    first = touchpoint_level(quiet)
+    assert first.level == Level.RED
+    with transaction.atomic():
+        factories.TouchpointFactory(distributor=quiet, occurred_on=japan_calendar.today())
+        assert touchpoint_level(quiet).level == Level.GREEN
+        transaction.set_rollback(True)
+    assert touchpoint_level(quiet) is first
+
+
+def _touchpoint(distributor, manager):
+    factories.TouchpointFactory(distributor=distributor)
+
+
+def _deleted_touchpoint(distributor, manager):
+    Touchpoint.objects.get(distributor=distributor).delete()
+
+
+def _joined_meeting(distributor, manager):
+    AlignmentMeeting.objects.get().distributors.add(distributor)
+
+
+def _reply(distributor, manager):
+    feedback_services.do_reply_to_feedback(
+        manager, factories.FeedbackFactory(distributor=distributor), "Thank you."
+    )
+
+
+def _archived(distributor, manager):
+    distributor_services.do_archive_distributor(distributor)
+
+
+def _senior_contact(distributor, manager):
+    contact = Contact.objects.get(distributor=distributor)
+    distributor_services.do_update_contact(contact, seniority=Contact.Seniority.EXECUTIVE)
+
+
+def _cadence(distributor, manager):
+    factories.CadenceFactory(distributor=distributor, touchpoint_interval_weeks=52)
+
+
+def _dropped_goal(distributor, manager):
+    goal = Goal.objects.get(distributor=distributor)
+    goal.status = Goal.Status.DROPPED
+    goal.save()
+
+
+def _evaluation(distributor, manager):
+    factories.MilestoneEvaluationFactory(milestone__goal__distributor=distributor)
+
+
+def _snapshot(distributor, manager):
+    services.do_snapshot_signals(japan_calendar.today())
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _touchpoint,
+        _deleted_touchpoint,
+        _joined_meeting,
+        _reply,
+        _archived,
+        _senior_contact,
+        _cadence,
+        _dropped_goal,
+        _evaluation,
+        _snapshot,
+    ],
+)
+def test_each_kind_of_change_replaces_the_kept_results(change, account_manager, quiet):
+    factories.TouchpointFactory(distributor=quiet, occurred_on=dt.date(2025, 1, 6))
+    factories.ContactFactory(distributor=quiet)
+    factories.GoalFactory(distributor=quiet)
+    factories.AlignmentMeetingFactory(status=AlignmentMeeting.Status.HELD)
+    kept = selectors.portfolio_relationships({}), selectors.portfolio_trends({})
+    assert selectors.portfolio_relationships({}) is kept[0]
+
+    change(quiet, account_manager)
+
+    assert selectors.portfolio_relationships({}) is not kept[0]
+    assert selectors.portfolio_trends({}) is not kept[1]
+
+
+def test_signing_in_keeps_the_results(client, executive, quiet):
+    kept = selectors.portfolio_relationships({})
+    client.force_login(executive)
+    assert selectors.portfolio_relationships({}) is kept
+
+
+def test_the_kept_signals_speak_the_language_of_each_reader(quiet):
+    english = touchpoint_level(quiet)
+    english_reason = english.reason
+    with translation.override("ja"):
+        japanese = touchpoint_level(quiet)
+        japanese_reason = japanese.reason
+    assert japanese is english
+    assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", japanese_reason), japanese_reason
+    assert english.reason == english_reason != japanese_reason
+
+
+def test_the_kept_signals_are_computed_again_on_the_next_business_day(quiet):
+    first = touchpoint_level(quiet)
+    with time_machine.travel(timezone.now() + dt.timedelta(days=1)):
+        assert touchpoint_level(quiet) is not first
+
+
+def test_results_that_depend_on_the_clock_expire(quiet, monkeypatch):
+    first = touchpoint_level(quiet)
+    later = signal_inputs.time.monotonic() + signal_inputs.LIFETIME_SECONDS + 1
+    monkeypatch.setattr(signal_inputs.time, "monotonic", lambda: later)
+    assert touchpoint_level(quiet) is not first
+
+
+def test_a_change_is_saved_when_its_token_cannot_be_written(quiet, monkeypatch, caplog):
+    def refuse(*args, **kwargs):
+        raise DatabaseError("the token's row is locked")
+
+    monkeypatch.setattr(SignalInputsVersion.objects, "update_or_create", refuse)
+    meeting_services.do_log_touchpoint(
+        logged_by=quiet.account_manager,
+        distributor=quiet,
+        kind=Touchpoint.Kind.CALL,
+        occurred_on=japan_calendar.today(),
+        mood=Touchpoint.Mood.NEUTRAL,
+    )
+    assert Touchpoint.objects.filter(distributor=quiet).count() == 1
+    assert "the token's row is locked" in caplog.text
