@@ -81,9 +81,11 @@ def last_quarters(today, count=TREND_QUARTERS):
 # --- the signals of many relationships ------------------------------------------------------
 
 
-def timeline_url(distributor_pk, kinds):
-    url = reverse("distributors:timeline", args=[distributor_pk])
-    return f"{url}?{urlencode([('kind', kind) for kind in kinds])}"
+# The query string of each signal's drill-down: the timeline's entries behind it.
+TIMELINE_QUERIES = {
+    key: urlencode([("kind", kind) for kind in kinds])
+    for key, kinds in signals.TIMELINE_KINDS.items()
+}
 
 
 @dataclass
@@ -121,8 +123,9 @@ class Relationship:
     @property
     def cells(self):
         """(key, signal, drill-down URL) for each signal, in column order."""
+        timeline = reverse("distributors:timeline", args=[self.distributor.pk])
         return [
-            (key, signal, timeline_url(self.distributor.pk, signals.TIMELINE_KINDS[key]))
+            (key, signal, f"{timeline}?{TIMELINE_QUERIES[key]}")
             for key, signal in self.signals.items()
         ]
 

@@ -332,6 +332,14 @@ class AgendaItem(models.Model):
                 condition=Q(status__in=AgendaItemStatus.values), name="agenda_item_status_valid"
             ),
         ]
+        indexes = [
+            # My week: the distributors' proposals still awaiting our answer, a few of many.
+            models.Index(
+                fields=["meeting"],
+                condition=Q(proposer_side="distributor", status="proposed"),
+                name="agenda_item_open_proposal",
+            )
+        ]
 
     def __str__(self):
         return self.title
@@ -433,7 +441,15 @@ class ActionItem(models.Model):
                 name="action_item_done_has_completion_time",
             ),
         ]
-        indexes = [models.Index(fields=["distributor", "status"])]
+        indexes = [
+            models.Index(fields=["distributor", "status"]),
+            # My week: a person's open items, earliest due first, and how many there are.
+            models.Index(
+                fields=["owner_user", "due_on", "id"],
+                condition=Q(status="open"),
+                name="action_item_open_by_owner",
+            ),
+        ]
 
     def __str__(self):
         return self.description

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import CharField, Count, F, IntegerField, Value, Window
+from django.db.models import CharField, Count, F, IntegerField, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -106,13 +106,16 @@ def open_action_items(user):
     """The first of `user`'s open action items: overdue first (the earliest due dates),
     undated last. The meeting or touchpoint an item came from is its page.
 
-    Their number is counted with them, COUNT(*) OVER () before the LIMIT: one query less
-    than a COUNT of its own, on a page kept within a budget of queries.
+    Their number is counted in the same query, one query less on a page kept within a
+    budget of queries: by a subquery the database runs once, through the index of open
+    items by owner, rather than COUNT(*) OVER (), which joins every open item to its
+    meeting and distributor before the LIMIT.
     """
+    mine = ActionItem.objects.filter(owner_user=user, status=ActionItem.Status.OPEN)
+    count = mine.order_by().values("owner_user").annotate(n=Count("pk")).values("n")
     items = list(
-        ActionItem.objects.filter(owner_user=user, status=ActionItem.Status.OPEN)
-        .select_related("distributor", "meeting", "touchpoint")
-        .annotate(open_count=Window(Count("pk")))
+        mine.select_related("distributor", "meeting", "touchpoint")
+        .annotate(open_count=Subquery(count))
         .order_by(F("due_on").asc(nulls_last=True), "pk")[:SHORTLIST_LIMIT]
     )
     return Shortlist(items, items[0].open_count if items else 0)

@@ -25,7 +25,6 @@ from meetings import services as meeting_services
 from meetings.models import AlignmentMeeting, Touchpoint
 from milestones.models import Goal
 from prm import japan_calendar, signal_inputs
-from prm.models import SignalInputsVersion
 from tests import factories
 from tests.test_dashboard_pages import portfolio_rows
 
@@ -219,7 +218,7 @@ def test_a_change_is_saved_when_its_token_cannot_be_written(quiet, monkeypatch, 
     def refuse(*args, **kwargs):
         raise DatabaseError("the token's row is locked")
 
-    monkeypatch.setattr(SignalInputsVersion.objects, "update_or_create", refuse)
+    monkeypatch.setattr(signal_inputs, "_bump", refuse)
     meeting_services.do_log_touchpoint(
         logged_by=quiet.account_manager,
         distributor=quiet,
