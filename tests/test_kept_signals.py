@@ -201,6 +201,16 @@ def test_the_kept_signals_speak_the_language_of_each_reader(quiet):
     assert english.reason == english_reason != japanese_reason
 
 
+def test_a_kept_row_of_the_portfolio_is_drawn_in_each_reader_language(client, executive, quiet):
+    client.force_login(executive)
+    url = reverse("portfolio")
+    assert "Account manager:" in client.get(url).content.decode()
+    japanese = client.get(url, headers={"accept-language": "ja"}).content.decode()
+    assert "担当営業：" in japanese and "要対応" in japanese
+    assert "Account manager:" not in japanese
+    assert "Account manager:" in client.get(url).content.decode()
+
+
 def test_the_kept_signals_are_computed_again_on_the_next_business_day(quiet):
     first = touchpoint_level(quiet)
     with time_machine.travel(timezone.now() + dt.timedelta(days=1)):

@@ -1,5 +1,7 @@
 from django import template
+from django.template.loader import render_to_string
 from django.utils.html import format_html
+from django.utils.translation import get_language
 
 from dashboard.signals import Level
 
@@ -29,3 +31,18 @@ def signal_badge(signal, url="", brief=False):
         return badge
     hidden = "" if signal.level in (Level.RED, Level.AMBER) else " visually-hidden"
     return format_html('{}\n<div class="signal-reason{}">{}</div>', badge, hidden, signal.reason)
+
+
+@register.simple_tag
+def relationship_row(row):
+    """The portfolio's table row of one Relationship, rendered once per language.
+
+    The rows the portfolio shows are those a process keeps until their inputs change
+    (prm/signal_inputs.py), so a row is written again only with new rows. What it shows
+    depends on the row and the language alone: no date in it depends on a time zone.
+    """
+    written = row.__dict__.setdefault("_rendered", {})
+    language = get_language()
+    if language not in written:
+        written[language] = render_to_string("dashboard/_relationship_row.html", {"row": row})
+    return written[language]
