@@ -747,18 +747,32 @@ def page_rows(pages):
     return rows
 
 
-def why_slow(page, ratio, connections):
+def why_slow(page, ratio, connections, signed_in_ratio):
     """Where a page that misses its targets loses its time, from the figures measured."""
-    if page.alone_ms >= MAX_P99_MS:
-        return (
-            f"one request takes {page.alone_ms:.0f} ms with nothing else running: the page's "
-            f"own work ({page.queries} queries and their rendering) is over the budget."
+    reasons = []
+    p99_us = page.result["p99_us"]
+    if p99_us is None or p99_us >= MAX_P99_MS * 1000:
+        if page.alone_ms >= MAX_P99_MS:
+            reasons.append(
+                f"one request takes {page.alone_ms:.0f} ms with nothing else running: the "
+                f"page's own work ({page.queries} queries and their rendering) is over the "
+                "p99 budget."
+            )
+        else:
+            reasons.append(
+                f"p99 {ms(p99_us)} ms: one request alone takes {page.alone_ms:.0f} ms "
+                f"({page.queries} queries and their rendering), and {connections} connections "
+                "queue for the workers and the database on the same cores."
+            )
+    if ratio < MIN_FLOOR_RATIO:
+        reasons.append(
+            f"{ratio:.0%} of the floor's throughput, where the floor asked for by a signed-in "
+            f"user reaches {signed_in_ratio:.0%}: reading the session, the user and the roles "
+            "alone costs more than the target leaves."
+            if signed_in_ratio < MIN_FLOOR_RATIO
+            else f"{ratio:.0%} of the floor's throughput: its database and CPU time per request."
         )
-    return (
-        f"one request alone takes {page.alone_ms:.0f} ms ({page.queries} queries), but with "
-        f"{connections} connections the page reaches {ratio:.0%} of the floor's throughput: "
-        "its database and CPU time per request, shared by the workers and the database."
-    )
+    return " ".join(reasons)
 
 
 def print_table(pages):
@@ -859,11 +873,14 @@ def write_report(path, ctx):
         f"Peak RSS of a gunicorn worker during the run: {ctx['worker_rss_kb'] / 1024:.0f} MB.",
         "",
     ]
-    failing = [(p, ratio) for p, _r, ratio, verdict, _f in page_rows(pages) if verdict == "FAIL"]
+    rows = page_rows(pages)
+    failing = [(p, ratio) for p, _r, ratio, verdict, _f in rows if verdict == "FAIL"]
+    signed_in_ratio = next(ratio for p, _r, ratio, _v, _f in rows if p.key == "floor_signed_in")
     if failing:
         lines += ["**Targets not met**, and where the time goes:", ""]
         lines += [
-            f"- {page.label}: {why_slow(page, ratio, args.connections)}" for page, ratio in failing
+            f"- {page.label}: {why_slow(page, ratio, args.connections, signed_in_ratio)}"
+            for page, ratio in failing
         ]
     else:
         lines.append("All pages meet both targets.")
