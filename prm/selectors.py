@@ -64,15 +64,15 @@ def my_week(user, *, today=None):
     today = today or timezone.localdate()
     now = timezone.now()
     mine = Distributor.objects.active().filter(account_manager=user)
-    # Kept until a contact, meeting or distributor changes (prm/signal_inputs.py).
+    # Cadence states are computed in Python from the dates one query reads for every
+    # distributor: all rows are read, only the first are shown, and only those are kept
+    # until a contact, meeting or distributor changes (prm/signal_inputs.py).
     cadences = signal_inputs.cached(
-        ("cadence_overview", user.pk, today), lambda: cadence_overview(mine, today)
+        ("cadence_shortlists", user.pk, today),
+        lambda: {name: _shortlist(rows) for name, rows in cadence_overview(mine, today).items()},
     )
     return {
-        # Cadence states are computed in Python from the dates one query reads for every
-        # distributor: all rows are read, only the first are shown.
-        "due_distributors": _shortlist(cadences["due_distributors"]),
-        "nothing_due": _shortlist(cadences["nothing_due"]),
+        **cadences,
         "meetings": AlignmentMeeting.objects.filter(
             distributors__in=mine,
             status=AlignmentMeeting.Status.PLANNED,
