@@ -107,22 +107,30 @@ def my_week(user, *, today=None):
     }
 
 
+def my_action_items(user):
+    """All of `user`'s open action items: overdue first (the earliest due dates), undated
+    last. The meeting or touchpoint an item came from is its page.
+
+    My week shows the first of them (`open_action_items`), their own page all of them.
+    """
+    return (
+        ActionItem.objects.filter(owner_user=user, status=ActionItem.Status.OPEN)
+        .select_related("distributor", "meeting", "touchpoint")
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
+    )
+
+
 def open_action_items(user):
-    """The first of `user`'s open action items: overdue first (the earliest due dates),
-    undated last. The meeting or touchpoint an item came from is its page.
+    """The first of `user`'s open action items (`my_action_items`).
 
     Their number is counted in the same query, one query less on a page kept within a
     budget of queries: by a subquery the database runs once, through the index of open
     items by owner, rather than COUNT(*) OVER (), which joins every open item to its
     meeting and distributor before the LIMIT.
     """
-    mine = ActionItem.objects.filter(owner_user=user, status=ActionItem.Status.OPEN)
+    mine = my_action_items(user)
     count = mine.order_by().values("owner_user").annotate(n=Count("pk")).values("n")
-    items = list(
-        mine.select_related("distributor", "meeting", "touchpoint")
-        .annotate(open_count=Subquery(count))
-        .order_by(F("due_on").asc(nulls_last=True), "pk")[:SHORTLIST_LIMIT]
-    )
+    items = list(mine.annotate(open_count=Subquery(count))[:SHORTLIST_LIMIT])
     return Shortlist(items, items[0].open_count if items else 0)
 
 

@@ -10,6 +10,7 @@ from .forms import LoginForm
 urlpatterns = [
     path("", views.home, name="home"),
     path("my-week/", views.my_week, name="my_week"),
+    path("my-week/action-items/", views.my_action_items, name="my_action_items"),
     # The executive's landing page: the dashboard's portfolio, under its old name and address.
     path("portfolio/", dashboard_views.portfolio, name="portfolio"),
     path("dashboard/", include("dashboard.urls")),

@@ -1,12 +1,16 @@
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from meetings.forms import TouchpointForm
 
 from . import selectors
 from .permissions import account_manager_required
+
+ACTION_ITEMS_PAGE_SIZE = 50
 
 
 @login_required
@@ -29,6 +33,17 @@ def my_week(request):
     context = selectors.my_week(request.user)
     context["touchpoint_form"] = TouchpointForm.for_user(request.user)
     return render(request, "prm/my_week.html", context)
+
+
+@account_manager_required
+def my_action_items(request):
+    """All of the open action items My week shortlists."""
+    page = Paginator(selectors.my_action_items(request.user), ACTION_ITEMS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    # Overdue as on My week: before today in the user's zone.
+    context = {"page_obj": page, "today": timezone.localdate()}
+    return render(request, "prm/my_action_items.html", context)
 
 
 @require_GET
