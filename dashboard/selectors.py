@@ -376,7 +376,8 @@ def portfolio_relationships(filters, today=None):
     they prefetch (`with_prefectures`)."""
     today = today or japan_calendar.today()
     return signal_inputs.cached(
-        ("relationships", today, _filters_key(filters)),
+        "relationships",
+        (today, _filters_key(filters)),
         lambda: relationships(filtered_distributors(**filters), today),
     )
 
@@ -622,7 +623,8 @@ def portfolio_trends(filters, today=None):
     shared: callers change copies."""
     today = today or japan_calendar.today()
     return signal_inputs.cached(
-        ("trends", today, _filters_key(filters)),
+        "trends",
+        (today, _filters_key(filters)),
         lambda: trends(filtered_distributors(archived=True, **filters), today),
     )
 

@@ -108,6 +108,7 @@ class SignalInputsVersion(models.Model):
     ONLY = 1  # the primary key of the one row
 
     token = models.UUIDField(default=uuid.uuid4)
+    # Read by nothing: when the inputs last changed, for someone looking into the database.
     changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -68,7 +68,8 @@ def my_week(user, *, today=None):
     # distributor: all rows are read, only the first are shown, and only those are kept
     # until a contact, meeting or distributor changes (prm/signal_inputs.py).
     cadences = signal_inputs.cached(
-        ("cadence_shortlists", user.pk, today),
+        "cadence_shortlists",
+        (user.pk, today),
         lambda: {name: _shortlist(rows) for name, rows in cadence_overview(mine, today).items()},
     )
     return {

@@ -32,25 +32,31 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
-# What relationships(), trends() and cadence_overview() read, or filter and group by.
-WATCHED = (
-    "distributors.Distributor",
-    "distributors.Contact",
-    "distributors.Feedback",
-    "distributors.FeedbackReply",
-    "meetings.AlignmentMeeting",
-    "meetings.Cadence",
-    "meetings.Touchpoint",
-    "milestones.Goal",
-    "milestones.Milestone",
-    "milestones.MilestoneEvaluation",
-    "dashboard.SignalSnapshot",
-    "prm.User",
-)
-MAX_ENTRIES = 8  # a portfolio of 2,000 rows is a few megabytes
+# What relationships(), trends() and cadence_overview() read, or filter and group by: for
+# each model, the fields read (None: any), many-to-many ones included.
+WATCHED = {
+    "distributors.Distributor": None,
+    "distributors.Prefecture": None,
+    "distributors.Contact": None,
+    "distributors.Feedback": None,
+    "distributors.FeedbackReply": None,
+    "meetings.AlignmentMeeting": None,
+    "meetings.Cadence": None,
+    "meetings.Touchpoint": None,
+    "milestones.Goal": None,
+    "milestones.Milestone": None,
+    "milestones.MilestoneEvaluation": None,
+    "dashboard.SignalSnapshot": None,
+    # An account manager's name; not their sign-ins, language, password or roles.
+    "prm.User": {"first_name", "last_name", "username"},
+}
+# How many results of each kind a process keeps (the least recently used go first): a
+# portfolio of 2,000 distributors takes about 18 MB, My week's lists a few kilobytes.
+KEEP = {"relationships": 4, "trends": 8, "cadence_shortlists": 200}
 LIFETIME_SECONDS = 300
 
-_entries = OrderedDict()  # key: (expires, value), the most recently used last
+_entries = {kind: OrderedDict() for kind in KEEP}  # key: (expires, value), newest last
+_newest_token = None  # the token this process read last
 _lock = threading.Lock()
 
 
@@ -82,10 +88,9 @@ def signal_inputs_changed(using=DEFAULT_DB_ALIAS):
 
 
 def _saved(sender, update_fields=None, using=DEFAULT_DB_ALIAS, **kwargs):
-    # Signing in saves the user's last_login, which no signal reads.
-    if update_fields is not None and set(update_fields) <= {"last_login"}:
-        return
-    signal_inputs_changed(using)
+    read = WATCHED[sender._meta.label]
+    if update_fields is None or read is None or read & set(update_fields):
+        signal_inputs_changed(using)
 
 
 def _changed(sender, using=DEFAULT_DB_ALIAS, **kwargs):
@@ -99,16 +104,17 @@ def _related_changed(sender, action, using=DEFAULT_DB_ALIAS, **kwargs):
 
 def watch():
     """Connect the receivers (PrmConfig.ready)."""
-    for label in WATCHED:
+    for label, read in WATCHED.items():
         model = apps.get_model(label)
         post_save.connect(_saved, sender=model, dispatch_uid=f"signal_inputs.save.{label}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"signal_inputs.delete.{label}")
         for field in model._meta.local_many_to_many:
-            m2m_changed.connect(
-                _related_changed,
-                sender=field.remote_field.through,
-                dispatch_uid=f"signal_inputs.m2m.{label}.{field.name}",
-            )
+            if read is None or field.name in read:
+                m2m_changed.connect(
+                    _related_changed,
+                    sender=field.remote_field.through,
+                    dispatch_uid=f"signal_inputs.m2m.{label}.{field.name}",
+                )
 
 
 def _token():
@@ -122,34 +128,42 @@ def _token():
     )
 
 
-def cached(key, compute):
+def cached(kind, key, compute):
     """`compute()`, or what it returned for `key` since the inputs last changed.
 
-    `key` is a tuple that holds everything else the result depends on (the day, the
-    filters, the user). The value is shared by the requests of this process: callers do
-    not change it.
+    `kind` is one of KEEP; `key` a tuple of everything else the result depends on (the
+    day, the filters, the user). The value is shared by the requests of this process:
+    callers do not change it.
     """
+    global _newest_token
     if changes_pending():
         return compute()
-    key = (_token(), *key)
+    token = _token()
+    entries = _entries[kind]
+    key = (token, *key)
     now = time.monotonic()
     with _lock:
-        entry = _entries.get(key)
+        _newest_token = token
+        entry = entries.get(key)
         if entry is not None and entry[0] > now:
-            _entries.move_to_end(key)
+            entries.move_to_end(key)
             return entry[1]
     value = compute()
     with _lock:
-        # Results under an older token are never read again.
-        for old in [old for old in _entries if old[0] != key[0]]:
-            del _entries[old]
-        _entries[key] = (now + LIFETIME_SECONDS, value)
-        while len(_entries) > MAX_ENTRIES:
-            _entries.popitem(last=False)
+        # A request that read a newer token meanwhile keeps its own result: this one,
+        # computed from the inputs as they were, would only push it out.
+        if token == _newest_token:
+            for kept in _entries.values():
+                for old in [old for old in kept if old[0] != token]:
+                    del kept[old]
+            entries[key] = (now + LIFETIME_SECONDS, value)
+            while len(entries) > KEEP[kind]:
+                entries.popitem(last=False)
     return value
 
 
 def forget():
     """Drop every kept result (the tests start each from nothing)."""
     with _lock:
-        _entries.clear()
+        for kept in _entries.values():
+            kept.clear()

@@ -8,9 +8,11 @@ is committed, by any process, and a rolled-back change leaves the kept results a
 
 import datetime as dt
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,12 +20,10 @@ from django.utils import timezone, translation
 
 from dashboard import selectors, services
 from dashboard.signals import Level, SignalKey
-from distributors import feedback_services
-from distributors import services as distributor_services
-from distributors.models import Contact, Distributor
+from distributors.models import Contact, Distributor, Feedback, FeedbackReply, Prefecture
 from meetings import services as meeting_services
 from meetings.models import AlignmentMeeting, Touchpoint
-from milestones.models import Goal
+from milestones.models import Goal, Milestone
 from prm import japan_calendar, signal_inputs
 from tests import factories
 from tests.test_dashboard_pages import portfolio_rows
@@ -103,13 +103,62 @@ def test_my_week_and_the_trends_follow_a_change_too(client, account_manager, qui
 def test_an_uncommitted_change_is_read_by_its_own_transaction_and_kept_from_others(quiet):
     first = touchpoint_level(quiet)
     assert first.level == Level.RED
+
+    def read_elsewhere():
+        try:
+            return touchpoint_level(quiet)
+        finally:
+            connection.close()
+
     with transaction.atomic():
         factories.TouchpointFactory(distributor=quiet, occurred_on=japan_calendar.today())
         assert touchpoint_level(quiet).level == Level.GREEN
+        with ThreadPoolExecutor(max_workers=1) as other_request:
+            assert other_request.submit(read_elsewhere).result() is first
         transaction.set_rollback(True)
     assert touchpoint_level(quiet) is first
 
 
+def test_a_change_rolled_back_to_its_savepoint_leaves_the_kept_results(quiet):
+    first = touchpoint_level(quiet)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                factories.TouchpointFactory(distributor=quiet)
+                raise DatabaseError("the form's second step failed")
+        except DatabaseError:
+            pass
+        assert touchpoint_level(quiet) is first
+
+
+def test_a_result_computed_before_a_change_does_not_push_out_one_computed_after(quiet):
+    newer = []
+
+    def slow_relationships():
+        rows = selectors.relationships(Distributor.objects.active())
+        # Meanwhile, a change commits and another request keeps its own result.
+        factories.TouchpointFactory(distributor=quiet, occurred_on=japan_calendar.today())
+        newer.append(selectors.portfolio_relationships({}))
+        return rows
+
+    today = japan_calendar.today()
+    signal_inputs.cached("relationships", (today, ()), slow_relationships)
+    assert selectors.portfolio_relationships({}) is newer[0]
+    assert touchpoint_level(quiet).level == Level.GREEN
+
+
+@pytest.fixture
+def world(quiet):
+    """What the changes below change, saved before the results are kept."""
+    factories.TouchpointFactory(distributor=quiet, occurred_on=dt.date(2025, 1, 6))
+    factories.ContactFactory(distributor=quiet)
+    factories.MilestoneFactory(goal__distributor=quiet)
+    factories.AlignmentMeetingFactory(status=AlignmentMeeting.Status.HELD)
+    factories.FeedbackFactory(distributor=quiet)
+    return quiet
+
+
+# Each saves, deletes or links rows of one watched model, and nothing else.
 def _touchpoint(distributor, manager):
     factories.TouchpointFactory(distributor=distributor)
 
@@ -123,18 +172,18 @@ def _joined_meeting(distributor, manager):
 
 
 def _reply(distributor, manager):
-    feedback_services.do_reply_to_feedback(
-        manager, factories.FeedbackFactory(distributor=distributor), "Thank you."
-    )
+    FeedbackReply.objects.create(feedback=Feedback.objects.get(), author=manager, body="Thanks.")
 
 
 def _archived(distributor, manager):
-    distributor_services.do_archive_distributor(distributor)
+    distributor.archived_at = timezone.now()
+    distributor.save(update_fields=["archived_at"])
 
 
 def _senior_contact(distributor, manager):
     contact = Contact.objects.get(distributor=distributor)
-    distributor_services.do_update_contact(contact, seniority=Contact.Seniority.EXECUTIVE)
+    contact.seniority = Contact.Seniority.EXECUTIVE
+    contact.save()
 
 
 def _cadence(distributor, manager):
@@ -144,15 +193,36 @@ def _cadence(distributor, manager):
 def _dropped_goal(distributor, manager):
     goal = Goal.objects.get(distributor=distributor)
     goal.status = Goal.Status.DROPPED
-    goal.save()
+    goal.save(update_fields=["status"])
+
+
+def _moved_milestone(distributor, manager):
+    milestone = Milestone.objects.get()
+    milestone.target_date -= dt.timedelta(days=365)
+    milestone.save()
 
 
 def _evaluation(distributor, manager):
-    factories.MilestoneEvaluationFactory(milestone__goal__distributor=distributor)
+    factories.MilestoneEvaluationFactory(milestone=Milestone.objects.get())
 
 
 def _snapshot(distributor, manager):
     services.do_snapshot_signals(japan_calendar.today())
+
+
+def _covered_prefecture(distributor, manager):
+    distributor.prefectures.add(Prefecture.objects.get(code=13))
+
+
+def _renamed_prefecture(distributor, manager):
+    prefecture = Prefecture.objects.get(code=13)
+    prefecture.name_en = "Tokyo Metropolis"
+    prefecture.save()
+
+
+def _renamed_manager(distributor, manager):
+    manager.first_name = "Haruka"
+    manager.save(update_fields=["first_name"])
 
 
 @pytest.mark.parametrize(
@@ -166,27 +236,41 @@ def _snapshot(distributor, manager):
         _senior_contact,
         _cadence,
         _dropped_goal,
+        _moved_milestone,
         _evaluation,
         _snapshot,
+        _covered_prefecture,
+        _renamed_prefecture,
+        _renamed_manager,
     ],
 )
-def test_each_kind_of_change_replaces_the_kept_results(change, account_manager, quiet):
-    factories.TouchpointFactory(distributor=quiet, occurred_on=dt.date(2025, 1, 6))
-    factories.ContactFactory(distributor=quiet)
-    factories.GoalFactory(distributor=quiet)
-    factories.AlignmentMeetingFactory(status=AlignmentMeeting.Status.HELD)
+def test_each_kind_of_change_replaces_the_kept_results(change, account_manager, world):
     kept = selectors.portfolio_relationships({}), selectors.portfolio_trends({})
     assert selectors.portfolio_relationships({}) is kept[0]
 
-    change(quiet, account_manager)
+    change(world, account_manager)
 
     assert selectors.portfolio_relationships({}) is not kept[0]
     assert selectors.portfolio_trends({}) is not kept[1]
 
 
-def test_signing_in_keeps_the_results(client, executive, quiet):
+def _signed_in(client, user):
+    client.force_login(user)
+
+
+def _language_chosen(client, user):
+    client.post(reverse("set_language"), {"language": "ja", "next": "/"})
+
+
+def _joined_a_role(client, user):
+    user.groups.add(Group.objects.get(name="Executive"))
+
+
+@pytest.mark.parametrize("what", [_signed_in, _language_chosen, _joined_a_role])
+def test_what_no_signal_reads_keeps_the_results(what, client, account_manager, quiet):
+    client.force_login(account_manager)
     kept = selectors.portfolio_relationships({})
-    client.force_login(executive)
+    what(client, account_manager)
     assert selectors.portfolio_relationships({}) is kept
 
 
