@@ -3,7 +3,7 @@ import hashlib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -379,8 +379,13 @@ class FeedbackReplyQuerySet(VisibleToQuerySet):
         return Q(feedback__distributor=distributor)
 
     def from_our_side(self):
-        """Replies by our people (see `from_our_side`)."""
-        return self.filter(from_our_side())
+        """Replies by our people: the rule of `from_our_side`, as NOT EXISTS. Through the
+        join to the authors' contacts, PostgreSQL misjudges how few authors are ours and
+        reads every reply of theirs before the distributor's (24 ms, not 1, at 45,000
+        replies)."""
+        return self.filter(author__isnull=False).exclude(
+            Exists(Contact.objects.filter(portal_user=OuterRef("author")))
+        )
 
 
 class FeedbackReply(models.Model):
