@@ -559,7 +559,8 @@ def lua_string(text):
 
 
 def run_wrk(url, page, headers, args, work_dir, seconds=None):
-    seconds = seconds or args.seconds
+    if seconds is None:
+        seconds = args.seconds
     script = Path(work_dir) / f"{page.key}.lua"
     body = urllib.parse.urlencode(page.body) if page.body else ""
     script.write_text(
@@ -653,7 +654,8 @@ def measure_pages(args, env, pages, log_dir):
                 else:
                     # Not measured: every worker's connection opened and what it keeps
                     # computed, whose cost the "first ms" column reports.
-                    run_wrk(base + page.path, page, headers, args, work_dir, args.warm_up)
+                    if args.warm_up:
+                        run_wrk(base + page.path, page, headers, args, work_dir, args.warm_up)
                     page.result = run_wrk(base + page.path, page, headers, args, work_dir)
                 if not wait_until_idle():
                     page.result["note"] = (
@@ -832,13 +834,13 @@ def write_report(path, ctx):
         "request",
         "(Django's test client on the same data, after a first request), session and user "
         "included;",
-        "alone: that request's time, with no other request running; first: the first request",
-        "of the process, which opens the connection and, for Home, the portfolio and the "
-        "trends, computes",
-        "what the process then keeps until a change commits (prm/signal_inputs.py): every "
-        "process pays it once",
-        "after each change. A dash: no request of the run answered. Floor, signed in: the "
-        "floor's page asked",
+        "alone: that request's time, with no other request running; first: the page's first "
+        "request there, which",
+        "for Home, the portfolio and the trends computes what a process then keeps until a "
+        "change commits",
+        "(prm/signal_inputs.py): every web process pays it once after each change. A dash: "
+        "no request of the",
+        "run answered. Floor, signed in: the floor's page asked",
         "for as a signed-in user, whose session, user and roles the middleware reads, as for "
         "every other page:",
         "what a signed-in page costs before its own work.",

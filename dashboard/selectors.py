@@ -372,8 +372,9 @@ def _filters_key(filters):
 def portfolio_relationships(filters, today=None):
     """`relationships()` of the distributors the dashboard's `filters` (the keyword arguments
     of `filtered_distributors`) select, kept until what they are computed from changes
-    (prm/signal_inputs.py). The rows are shared: callers change nothing in them but what
-    they prefetch (`with_prefectures`)."""
+    (prm/signal_inputs.py). The rows are shared: callers add to them only what is the
+    same for every reader in a language (prefetched prefectures, texts and rows written
+    per language), never change them."""
     today = today or japan_calendar.today()
     return signal_inputs.cached(
         "relationships",

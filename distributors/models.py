@@ -368,7 +368,8 @@ class Feedback(models.Model):
 def from_our_side(through=""):
     """The condition of a reply by our people: an author who is no distributor's contact (see
     distributors/feedback_selectors.py for why the side is derived, not stored). `through`
-    reads it from a related model, e.g. "replies__" from Feedback."""
+    reads it from a related model, e.g. "replies__" from Feedback. The same rule, as NOT
+    EXISTS: `FeedbackReplyQuerySet.from_our_side`."""
     return Q(
         **{f"{through}author__isnull": False, f"{through}author__portal_contact__isnull": True}
     )

@@ -18,6 +18,14 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["language", "time_zone"]
 
+    def save(self, commit=True):
+        # These fields only: a save of every field could have renamed an account manager,
+        # and would make every process compute its dashboards again (prm/signal_inputs.py).
+        user = super().save(commit=False)
+        if commit:
+            user.save(update_fields=self.Meta.fields)
+        return user
+
 
 @require_POST
 def set_language(request):

@@ -66,7 +66,7 @@ def my_week(user, *, today=None):
     mine = Distributor.objects.active().filter(account_manager=user)
     # Cadence states are computed in Python from the dates one query reads for every
     # distributor: all rows are read, only the first are shown, and only those are kept
-    # until a contact, meeting or distributor changes (prm/signal_inputs.py).
+    # until what the cadences read changes (prm/signal_inputs.py).
     cadences = signal_inputs.cached(
         "cadence_shortlists",
         (user.pk, today),

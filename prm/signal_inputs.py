@@ -14,8 +14,8 @@ a few times an hour. So the result is kept, under the token of `SignalInputsVers
   harmless: that token is replaced as soon as the change commits.
 - A transaction that changed inputs and has not committed yet reads past the cache: it
   must see its own changes, which no other process sees yet.
-- Results that depend on the clock too (how long feedback has waited) are kept at most
-  `LIFETIME_SECONDS`, and every key holds the business day.
+- Some results depend on the clock too (how long feedback has waited): every result is
+  kept at most `LIFETIME_SECONDS`, and every key holds the business day.
 
 Kept in the process, not in Redis: the results hold functions that write their sentences
 in the reader's language (dashboard/signals.py), which cannot be pickled, and a process
@@ -57,6 +57,7 @@ LIFETIME_SECONDS = 300
 
 _entries = {kind: OrderedDict() for kind in KEEP}  # key: (expires, value), newest last
 _newest_token = None  # the token this process read last
+_clock = time.monotonic
 _lock = threading.Lock()
 
 
@@ -141,7 +142,7 @@ def cached(kind, key, compute):
     token = _token()
     entries = _entries[kind]
     key = (token, *key)
-    now = time.monotonic()
+    now = _clock()
     with _lock:
         _newest_token = token
         entry = entries.get(key)

@@ -262,11 +262,17 @@ def _language_chosen(client, user):
     client.post(reverse("set_language"), {"language": "ja", "next": "/"})
 
 
+def _settings_saved(client, user):
+    client.post(reverse("profile"), {"language": "ja", "time_zone": "Europe/Berlin"})
+    user.refresh_from_db()
+    assert str(user.time_zone) == "Europe/Berlin"
+
+
 def _joined_a_role(client, user):
     user.groups.add(Group.objects.get(name="Executive"))
 
 
-@pytest.mark.parametrize("what", [_signed_in, _language_chosen, _joined_a_role])
+@pytest.mark.parametrize("what", [_signed_in, _language_chosen, _settings_saved, _joined_a_role])
 def test_what_no_signal_reads_keeps_the_results(what, client, account_manager, quiet):
     client.force_login(account_manager)
     kept = selectors.portfolio_relationships({})
@@ -303,8 +309,8 @@ def test_the_kept_signals_are_computed_again_on_the_next_business_day(quiet):
 
 def test_results_that_depend_on_the_clock_expire(quiet, monkeypatch):
     first = touchpoint_level(quiet)
-    later = signal_inputs.time.monotonic() + signal_inputs.LIFETIME_SECONDS + 1
-    monkeypatch.setattr(signal_inputs.time, "monotonic", lambda: later)
+    later = signal_inputs._clock() + signal_inputs.LIFETIME_SECONDS + 1
+    monkeypatch.setattr(signal_inputs, "_clock", lambda: later)
     assert touchpoint_level(quiet) is not first
 
 

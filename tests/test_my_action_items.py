@@ -163,11 +163,23 @@ def test_51_items_make_two_pages_of_50(manager_client, account_manager, meeting)
     assert '<nav aria-label="Pages of open action items">' in first
     assert "Page 1 of 2" in first and 'href="?page=2">Next</a>' in first
     assert "Page 2 of 2" in second and 'href="?page=1">Previous</a>' in second
+    assert "<title>All my open action items · Page 2 of 2" in second
 
 
-def test_a_manager_without_open_items_is_told_so(manager_client):
+@pytest.mark.parametrize(("asked", "shown"), [("abc", "000"), ("0", "050"), ("99999", "050")])
+def test_a_page_number_out_of_range_shows_the_nearest_page(
+    manager_client, account_manager, meeting, asked, shown
+):
+    add_items(meeting, account_manager, 51)
+    response = manager_client.get(ALL_ITEMS, {"page": asked})
+    assert response.status_code == 200
+    assert listed(response.content.decode())[0] == f"Call back {shown}"
+
+
+def test_a_manager_without_open_items_is_told_so_once(manager_client):
     page = manager_client.get(ALL_ITEMS).content.decode()
     assert "No open action item." in page
+    assert "0 open action items" not in page
     assert "Pages of open action items" not in page  # no pager
 
 

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
-from distributors.models import Distributor, Feedback, FeedbackReply, SharedPlan
+from distributors.models import Distributor, Feedback, FeedbackReply, SharedPlan, from_our_side
 from meetings.models import ActionItem, AgendaItem, AlignmentMeeting, Touchpoint
 from milestones.models import Goal, MilestoneEvaluation
 from prm.choices import Side
@@ -111,6 +111,16 @@ def test_home_shows_new_replies_from_our_side_and_unread_new_plans(
     assert "Only we wrote here" not in page
     assert new_plan.title in page
     assert read_plan.title not in page
+
+
+def test_both_readings_of_a_reply_from_our_side_agree(distributor, partner_user, account_manager):
+    # The dashboard's grouped join and the portal's NOT EXISTS state one rule.
+    feedback = factories.FeedbackFactory(distributor=distributor)
+    ours = factories.FeedbackReplyFactory(feedback=feedback, author=account_manager)
+    factories.FeedbackReplyFactory(feedback=feedback, author=partner_user)
+    factories.FeedbackReplyFactory(feedback=feedback, author=None)
+    joined = set(FeedbackReply.objects.filter(from_our_side()))
+    assert set(FeedbackReply.objects.from_our_side()) == joined == {ours}
 
 
 def test_home_shows_nothing_of_another_distributor(partner_client, distributor):

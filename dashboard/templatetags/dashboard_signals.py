@@ -1,3 +1,5 @@
+"""The portfolio's signals and rows, drawn in Python: hundreds of them on a page."""
+
 from django import template
 from django.template.loader import render_to_string
 from django.utils.html import format_html
