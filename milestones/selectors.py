@@ -171,7 +171,17 @@ def _changes(older, newer):
             "label": GoalVersion._meta.get_field(name).verbose_name,
             "before": localize(getattr(older, name)),
             "after": localize(getattr(newer, name)),
+            "lang": _wording_language(name),
         }
         for name in GoalVersion.STATED_FIELDS
         if getattr(older, name) != getattr(newer, name)
     ]
+
+
+def _wording_language(name):
+    """The language a stated field is written in: "ja" or "en" for the two wordings of a
+    text, None for dates and people. The history shows both beside each other, so the one
+    not in the reader's language is marked (WCAG 2.1, 3.1.2 Language of Parts)."""
+    if name.endswith("_ja"):
+        return "ja"
+    return "en" if f"{name}_ja" in GoalVersion.STATED_FIELDS else None

@@ -346,6 +346,24 @@ def test_a_goal_only_in_english_is_marked_english_for_a_japanese_reader(
     assert marked(client, distributor.get_absolute_url(), shown) == dict.fromkeys(shown, {"en"})
 
 
+@pytest.mark.parametrize(("language", "english", "japanese"), [(EN, None, JA), (JA, EN, None)])
+def test_the_version_history_marks_the_wording_in_the_other_language(
+    client, account_manager, goal, language, english, japanese
+):
+    new_en = "Open the Kansai drugstore channel first"
+    new_ja = "関西のドラッグストア販路を先に開拓する"
+    services.do_accept_goal(account_manager, goal)  # a new version from here on
+    services.do_update_goal(account_manager, goal, title=new_en, title_ja=new_ja)
+    staff_reader(client, language)
+    texts = (GOAL_EN[0], new_en, GOAL_JA[0], new_ja)
+    assert marked(client, goal.get_absolute_url(), texts) == {
+        GOAL_EN[0]: {english},
+        new_en: {english},
+        GOAL_JA[0]: {japanese},
+        new_ja: {japanese},
+    }
+
+
 def test_a_plan_only_in_japanese_is_marked_japanese_for_an_english_reader(client, distributor):
     plan = factories.SharedPlanFactory(
         **dict.fromkeys(("title", "summary", "body"), ""),
