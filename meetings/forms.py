@@ -165,9 +165,19 @@ class TouchpointForm(ContactsMixin, forms.ModelForm):
         if not query:
             self.add_error("distributor", self.fields["distributor"].error_messages["required"])
             return
-        matches = list(selectors.search_distributors(query)[:2])
+        matches = list(selectors.search_distributors(query)[: selectors.OFFERED_DISTRIBUTORS + 1])
         if len(matches) == 1:
             cleaned["distributor"] = matches[0]
+        elif len(matches) > selectors.OFFERED_DISTRIBUTORS:
+            # The list offers the first of them only: the one meant may not be there.
+            self.add_error(
+                "distributor",
+                _(
+                    "More than %(count)s distributors match “%(query)s”: the list shows the "
+                    "first %(count)s. Type more of the name to find the one you mean."
+                )
+                % {"count": selectors.OFFERED_DISTRIBUTORS, "query": query},
+            )
         elif matches:
             self.add_error(
                 "distributor",

@@ -448,6 +448,20 @@ def test_a_search_naming_several_asks_to_choose_and_keeps_what_was_typed(manager
     assert Touchpoint.objects.get().distributor == two
 
 
+def test_a_search_naming_more_than_the_list_offers_asks_to_type_more(manager_client):
+    for n in range(21):
+        factories.DistributorFactory(name_en=f"Osaka Wholesale {n:02d}")
+    response = manager_client.post(TOUCHPOINT_LOG, quick_touchpoint(q="osaka"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert (
+        "More than 20 distributors match “osaka”: the list shows the first 20. "
+        "Type more of the name to find the one you mean."
+    ) in page
+    assert len(distributor_options(page)) == 1 + 20
+    assert not Touchpoint.objects.exists()
+
+
 def test_a_search_naming_none_is_an_error(manager_client):
     factories.DistributorFactory(name_en="Osaka Wholesale One")
     response = manager_client.post(TOUCHPOINT_LOG, quick_touchpoint(q="Sapporo"))
