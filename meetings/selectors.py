@@ -64,16 +64,25 @@ def search_distributors(query):
     return distributors if match is None else distributors.filter(match)
 
 
-def first_matches(query, chosen=()):
-    """The distributor list's options while one searches: those `chosen` (pks) first, so
-    that refining the search keeps the choice, then the first OFFERED_DISTRIBUTORS of
-    `search_distributors(query)` in name order; and whether more match (one row more tells,
-    where a COUNT would read them all)."""
+def _chosen_first(offered, chosen, limit):
+    """The distributors one can choose that `offered` (a Q) selects: those `chosen` (pks)
+    first, so that refining a search keeps the choice, then by name, `limit` beyond them."""
     chosen_first = Case(When(pk__in=chosen, then=Value(0)), default=Value(1))
-    found = list(
+    return (
         distributor_choices()
-        .filter(Q(pk__in=search_distributors(query).values("pk")) | Q(pk__in=chosen))
-        .order_by(chosen_first, "name_en", "pk")[: len(chosen) + OFFERED_DISTRIBUTORS + 1]
+        .filter(offered | Q(pk__in=chosen))
+        .order_by(chosen_first, "name_en", "pk")[: len(chosen) + limit]
+    )
+
+
+def first_matches(query, chosen=()):
+    """The distributor list's options while one searches: those `chosen` (pks), then the
+    first OFFERED_DISTRIBUTORS of `search_distributors(query)`; and whether more match (one
+    row more tells, where a COUNT would read them all)."""
+    found = list(
+        _chosen_first(
+            Q(pk__in=search_distributors(query).values("pk")), chosen, OFFERED_DISTRIBUTORS + 1
+        )
     )
     kept = [d for d in found if d.pk in chosen]
     matches = [d for d in found if d.pk not in chosen]
@@ -83,15 +92,8 @@ def first_matches(query, chosen=()):
 def offered_distributors(query, chosen=()):
     """The options of the touchpoint form's distributor list: those `chosen` (pks), then
     the first OFFERED_DISTRIBUTORS matches of the search `query`; none without either."""
-    offered = Q(pk__in=chosen)
-    if (match := name_matches(query)) is not None:
-        offered |= match
-    chosen_first = Case(When(pk__in=chosen, then=Value(0)), default=Value(1))
-    return (
-        distributor_choices()
-        .filter(offered)
-        .order_by(chosen_first, "name_en", "pk")[: len(chosen) + OFFERED_DISTRIBUTORS]
-    )
+    match = name_matches(query)
+    return _chosen_first(Q(pk__in=[]) if match is None else match, chosen, OFFERED_DISTRIBUTORS)
 
 
 def contact_choices(distributor_ids, *, keep=()):

@@ -342,3 +342,19 @@ class DistributorImportFactory(factory.django.DjangoModelFactory):
     uploaded_by = factory.SubFactory(AccountManagerFactory)
     file_name = factory.Sequence(lambda n: f"contacts-{n}.csv")
     kind = "contacts"
+
+
+def open_action_items(meeting, owner, count, **fields):
+    """`count` open action items of ours owned by `owner`, from `meeting` (of one
+    distributor), numbered in their description, in one insert."""
+    ActionItem.objects.bulk_create(
+        ActionItem(
+            meeting=meeting,
+            distributor=meeting.distributors.get(),
+            owner_user=owner,
+            owner_side=Side.OURS,
+            description=f"Call back {n:03d}",
+            **fields,
+        )
+        for n in range(count)
+    )

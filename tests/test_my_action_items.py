@@ -36,21 +36,6 @@ def in_days(days):
     return None if days is None else timezone.localdate() + dt.timedelta(days=days)
 
 
-def add_items(meeting, owner, count, **fields):
-    """`count` open action items of `owner`, numbered in their description."""
-    ActionItem.objects.bulk_create(
-        ActionItem(
-            meeting=meeting,
-            distributor=meeting.distributors.get(),
-            owner_user=owner,
-            owner_side=Side.OURS,
-            description=f"Call back {n:03d}",
-            **fields,
-        )
-        for n in range(count)
-    )
-
-
 def listed(page):
     """The descriptions of the items listed on the page, in their order."""
     return re.findall(r'<li class="list-group-item">\s*<a href="[^"]*">([^<]+)</a>', page)
@@ -152,7 +137,7 @@ def test_overdue_is_before_today_in_the_managers_time_zone(
 
 
 def test_51_items_make_two_pages_of_50(manager_client, account_manager, meeting):
-    add_items(meeting, account_manager, 51)
+    factories.open_action_items(meeting, account_manager, 51)
 
     first = manager_client.get(ALL_ITEMS).content.decode()
     second = manager_client.get(ALL_ITEMS, {"page": 2}).content.decode()
@@ -170,7 +155,7 @@ def test_51_items_make_two_pages_of_50(manager_client, account_manager, meeting)
 def test_a_page_number_out_of_range_shows_the_nearest_page(
     manager_client, account_manager, meeting, asked, shown
 ):
-    add_items(meeting, account_manager, 51)
+    factories.open_action_items(meeting, account_manager, 51)
     response = manager_client.get(ALL_ITEMS, {"page": asked})
     assert response.status_code == 200
     assert listed(response.content.decode())[0] == f"Call back {shown}"
@@ -187,7 +172,7 @@ def test_a_manager_without_open_items_is_told_so_once(manager_client):
 def test_my_week_links_to_the_whole_list_only_when_it_shows_part_of_it(
     manager_client, account_manager, meeting, items, linked
 ):
-    add_items(meeting, account_manager, items)
+    factories.open_action_items(meeting, account_manager, items)
     page = manager_client.get(MY_WEEK).content.decode()
     link = f'<a href="{ALL_ITEMS}">See all open action items</a>'
     assert (link in page) is linked
@@ -203,7 +188,7 @@ def test_only_account_managers_open_it(client, executive, partner_user):
 
 
 def test_the_page_reads_in_japanese(manager_client, account_manager, meeting):
-    add_items(meeting, account_manager, 3, due_on=in_days(-1))
+    factories.open_action_items(meeting, account_manager, 3, due_on=in_days(-1))
     page = manager_client.get(ALL_ITEMS, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
     assert '<html lang="ja"' in page
     assert (
@@ -238,7 +223,8 @@ def test_the_page_makes_the_same_number_of_queries_for_5_and_50_items(
 def test_a_keyboard_user_goes_from_my_week_to_the_whole_list(page, live_server):
     manager = factories.AccountManagerFactory()
     distributor = factories.DistributorFactory(account_manager=manager)
-    add_items(factories.AlignmentMeetingFactory(distributors=[distributor]), manager, 51)
+    meeting = factories.AlignmentMeetingFactory(distributors=[distributor])
+    factories.open_action_items(meeting, manager, 51)
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("Username").fill(manager.username)
     page.get_by_label("Password").fill(PASSWORD)

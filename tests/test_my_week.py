@@ -285,25 +285,11 @@ def test_only_the_most_urgent_open_action_items_show_with_a_count(
     assert "Undated item 0" in page and "Undated item 1" not in page
 
 
-def _call_backs(meeting, owner, count, **fields):
-    ActionItem.objects.bulk_create(
-        ActionItem(
-            meeting=meeting,
-            distributor=meeting.distributors.get(),
-            owner_user=owner,
-            owner_side=Side.OURS,
-            description="Call back",
-            **fields,
-        )
-        for _ in range(count)
-    )
-
-
 def test_the_count_of_open_action_items_reads_in_thousands(
     manager_client, account_manager, distributor
 ):
     meeting = factories.AlignmentMeetingFactory(distributors=[distributor])
-    _call_backs(meeting, account_manager, 1234)
+    factories.open_action_items(meeting, account_manager, 1234)
     page = manager_client.get(MY_WEEK).content.decode()
     assert "Showing 20 of 1,234 open action items" in page
 
@@ -314,7 +300,7 @@ def test_the_page_does_not_grow_with_the_open_action_items(
     meeting = factories.AlignmentMeetingFactory(distributors=[distributor])
 
     def add(n):
-        _call_backs(meeting, account_manager, n, due_on=today())
+        factories.open_action_items(meeting, account_manager, n, due_on=today())
         return manager_client.get(MY_WEEK).content.decode()
 
     few = add(30)
