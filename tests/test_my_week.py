@@ -218,6 +218,38 @@ def test_new_portal_activity_on_my_distributors(manager_client, distributor, par
     assert "Old goal" not in page
 
 
+def test_agenda_proposals_of_the_soonest_planned_meetings_first(manager_client, distributor):
+    def meeting(days, **kwargs):
+        return factories.AlignmentMeetingFactory(
+            distributors=[distributor], starts_at=timezone.now() + dt.timedelta(days=days), **kwargs
+        )
+
+    def propose(meeting, title, position=0):
+        factories.AgendaItemFactory(
+            meeting=meeting,
+            title=title,
+            position=position,
+            proposer_side=Side.DISTRIBUTOR,
+            status=AgendaItem.Status.PROPOSED,
+        )
+
+    for day in range(12, 1, -1):
+        propose(meeting(day), f"Proposal for day {day}")
+    soonest = meeting(1)
+    propose(soonest, "Second on the agenda", position=2)
+    propose(soonest, "First on the agenda", position=1)
+    propose(meeting(0.5, status=AlignmentMeeting.Status.HELD), "Decided at a held meeting")
+    propose(factories.AlignmentMeetingFactory(starts_at=timezone.now()), "Not my distributor")
+
+    titles = [item.title for item in manager_client.get(MY_WEEK).context["agenda_proposals"]]
+
+    assert titles == [
+        "First on the agenda",
+        "Second on the agenda",
+        *(f"Proposal for day {day}" for day in range(2, 10)),
+    ]
+
+
 def test_log_a_touchpoint_from_home(manager_client):
     page = manager_client.get(MY_WEEK).content.decode()
     quick_form = page.split('id="log-touchpoint"')[1].split("</details>")[0]
