@@ -80,8 +80,9 @@ def do_log_touchpoint(*, logged_by, distributor, contacts=(), staff=(), follow_u
     if contacts_outside(distributor, contacts):
         raise ValidationError({"contacts": _("Only this distributor's contacts can be met.")})
     touchpoint = Touchpoint.objects.create(distributor=distributor, logged_by=logged_by, **fields)
-    touchpoint.contacts.set(contacts)
-    touchpoint.staff.set(staff)
+    # A new touchpoint has none yet: add(), not set(), which would read them first.
+    touchpoint.contacts.add(*contacts)
+    touchpoint.staff.add(*staff)
     if follow_up:
         ActionItem.objects.create(
             touchpoint=touchpoint,

@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
@@ -61,7 +63,7 @@ def test_bell_shows_the_unread_count_on_staff_pages(manager_client, three_unread
     for name in ("my_week", "portfolio", "distributors:list", "notifications:list"):
         response = manager_client.get(reverse(name))
         assert response.status_code == 200, name
-        assert response.context["nav_unread_notifications"] == 3
+        assert response.context["nav_unread_notifications"]() == 3
         link = bell(response)
         assert f'href="{LIST}"' in link
         assert '<span class="visually-hidden">Notifications</span>' in link
@@ -89,6 +91,19 @@ def test_distributor_users_have_no_bell(client, partner_user):
     assert response.status_code == 200
     assert "notification-bell" not in response.content.decode()
     assert "nav_unread_notifications" not in response.context
+
+
+def test_a_fragment_without_the_bell_does_not_count_for_it(manager_client, three_unread):
+    with CaptureQueriesContext(connection) as captured:
+        response = manager_client.get(
+            reverse("meetings:distributor_search"), {"q": "Midori"}, HTTP_HX_REQUEST="true"
+        )
+    assert response.status_code == 200
+    assert "notification-bell" not in response.content.decode()
+    assert not [q for q in captured.captured_queries if "meetings_reminder" in q["sql"]]
+    with CaptureQueriesContext(connection) as captured:
+        assert "3 unread" in manager_client.get(reverse("my_week")).content.decode()
+    assert len([q for q in captured.captured_queries if "meetings_reminder" in q["sql"]]) == 1
 
 
 def test_unread_count_counts_only_my_undismissed_unread_ones(account_manager, three_unread):
@@ -201,7 +216,7 @@ def test_mark_read_sets_read_at_and_leaves_the_delivery_state(manager_client, th
     assert pending.read_at is not None and pending.state == Reminder.State.PENDING
     assert pending.sent_at is None
     assert delivered.read_at is not None and delivered.state == Reminder.State.SENT
-    assert manager_client.get(LIST).context["nav_unread_notifications"] == 1
+    assert manager_client.get(LIST).context["nav_unread_notifications"]() == 1
 
 
 def test_a_pending_reminder_read_in_the_app_is_still_delivered_once(account_manager, three_unread):
@@ -243,7 +258,7 @@ def test_mark_all_read_marks_only_mine(manager_client, account_manager, three_un
         assert reminder.read_at is not None
     other.refresh_from_db()
     assert other.read_at is None
-    assert response.context["nav_unread_notifications"] == 0
+    assert response.context["nav_unread_notifications"]() == 0
 
 
 def test_do_mark_read_ignores_other_peoples_ids(account_manager):
@@ -284,7 +299,7 @@ def test_dismiss_hides_a_delivered_notification(manager_client, three_unread):
     assert delivered.read_at is not None
     response = manager_client.get(LIST)
     assert delivered not in response.context["page_obj"]
-    assert response.context["nav_unread_notifications"] == 2
+    assert response.context["nav_unread_notifications"]() == 2
 
 
 def test_a_pending_notification_cannot_be_dismissed(manager_client, three_unread):

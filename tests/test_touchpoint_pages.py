@@ -3,7 +3,9 @@ import datetime as dt
 import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -151,6 +153,38 @@ def test_a_contact_of_another_distributor_is_refused_and_typed_values_are_kept(
     assert "Buyer seemed worried about the price rise." in page
     assert f'<option value="{distributor.pk}" selected>' in page
     assert not Touchpoint.objects.exists()
+
+
+def test_a_kind_or_mood_not_among_the_choices_is_a_form_error(client, account_manager, distributor):
+    client.force_login(account_manager)
+    response = client.post(LOG_URL, touchpoint_data(distributor, kind="lunch", mood="angry"))
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"kind", "mood"}
+    assert "Select a valid choice" in response.content.decode()
+    assert not Touchpoint.objects.exists()
+
+
+def test_logging_makes_as_many_queries_for_five_people_as_for_one(
+    client, account_manager, distributor
+):
+    client.force_login(account_manager)
+    counts = []
+    for n in (1, 5):
+        contacts = factories.ContactFactory.create_batch(n, distributor=distributor)
+        staff = [account_manager, *factories.AccountManagerFactory.create_batch(n - 1)]
+        data = touchpoint_data(
+            distributor,
+            contacts=[c.pk for c in contacts],
+            staff=[u.pk for u in staff],
+            follow_up="Send the Obon plan",
+            follow_up_due_on=timezone.localdate().isoformat(),
+        )
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(LOG_URL, data, **HTMX)
+        assert response.status_code == 200
+        assert Touchpoint.objects.filter(contacts__in=contacts).distinct().count() == 1
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1], counts
 
 
 def test_errors_show_next_to_their_fields(client, account_manager, distributor):
