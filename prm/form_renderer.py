@@ -4,6 +4,7 @@ from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
 
 SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
@@ -35,13 +36,18 @@ def select_markup(widget):
             parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
         parts.extend(
             f'\n  <option value="{conditional_escape(str(option["value"]))}"'
-            f"{_attrs(option['attrs'])}>{conditional_escape(localize(option['label']))}</option>\n"
+            f"{_attrs(option['attrs'])}>{_text(option['label'])}</option>\n"
             for option in options
         )
         if group_name:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")
     return mark_safe("".join(parts))  # noqa: S308 (every value above is escaped)
+
+
+def _text(value):
+    """As a template writes {{ value }}: in the reader's zone, localized, escaped."""
+    return conditional_escape(localize(template_localtime(value)))
 
 
 def _attrs(attrs):
