@@ -9,7 +9,8 @@ columns of its own row, and its recent entries in one UNION ALL.
 
 import datetime as dt
 import statistics
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlencode
@@ -369,17 +370,71 @@ def _filters_key(filters):
     return tuple(sorted((name, getattr(value, "pk", value)) for name, value in filters.items()))
 
 
+class KeptRelationships(list):
+    """The rows of `portfolio_relationships`, with what the portfolio computes from them
+    for every reader alike: its orders and its counts, computed once per kept list
+    rather than on every request (sorting 2,000 rows and counting their signals took 15
+    of the page's 35 ms)."""
+
+    # The orders of the last filters and sortings asked for: 16 KB each at 2,000 rows.
+    KEEP_ORDERS = 16
+
+    def __init__(self, rows):
+        super().__init__(rows)
+        self._orders = OrderedDict()
+        self._lock = threading.Lock()
+
+    @cached_property
+    def summary(self):
+        return PortfolioSummary(
+            level_counts=level_counts(self),
+            by_status=_count_by(self, "status"),
+            by_role=_count_by(self, "role"),
+            needs_attention=sum(not row.on_track for row in self),
+        )
+
+    def shown(self, *, signal="", level="", standing="", sort="attention", descending=None):
+        """The rows at `level` (of `signal`) and `standing`, sorted (`sort_relationships`)."""
+        key = (signal, level, standing, sort, descending)
+        with self._lock:
+            if key in self._orders:
+                self._orders.move_to_end(key)
+                return self._orders[key]
+        rows = only_standing(only_level(self, signal, level), standing)
+        rows = sort_relationships(rows, sort, descending)
+        with self._lock:
+            self._orders[key] = rows
+            while len(self._orders) > self.KEEP_ORDERS:
+                self._orders.popitem(last=False)
+        return rows
+
+
+@dataclass(frozen=True)
+class PortfolioSummary:
+    level_counts: dict  # {signal key: {level: count}}
+    by_status: dict  # {status: count}
+    by_role: dict  # {role: count}
+    needs_attention: int
+
+
+def _count_by(rows, attribute):
+    counted = defaultdict(int)
+    for row in rows:
+        counted[getattr(row.distributor, attribute)] += 1
+    return dict(counted)
+
+
 def portfolio_relationships(filters, today=None):
     """`relationships()` of the distributors the dashboard's `filters` (the keyword arguments
     of `filtered_distributors`) select, kept until what they are computed from changes
-    (prm/signal_inputs.py). The rows are shared: callers add to them only what is the
-    same for every reader in a language (prefetched prefectures, texts and rows written
-    per language), never change them."""
+    (prm/signal_inputs.py), as KeptRelationships. The rows are shared: callers add to
+    them only what is the same for every reader in a language (prefetched prefectures,
+    texts and rows written per language), never change them."""
     today = today or japan_calendar.today()
     return signal_inputs.cached(
         "relationships",
         (today, _filters_key(filters)),
-        lambda: relationships(filtered_distributors(**filters), today),
+        lambda: KeptRelationships(relationships(filtered_distributors(**filters), today)),
     )
 
 
@@ -443,14 +498,6 @@ def level_counts(rows):
         for key, signal in row.signals.items():
             counts[key][signal.level] += 1
     return counts
-
-
-def counts_by(rows, attribute, choices):
-    """[(value, label, count)] for every choice, counting `rows` by a distributor attribute."""
-    counted = defaultdict(int)
-    for row in rows:
-        counted[getattr(row.distributor, attribute)] += 1
-    return [(value, label, counted[value]) for value, label in choices]
 
 
 # --- account managers -----------------------------------------------------------------------

@@ -124,15 +124,18 @@ def portfolio(request):
     form, filters, rows = _filtered(request)
     level_filter = form.level_filter()
     standing = form.standing_filter()
-    shown = selectors.only_level(rows, **level_filter)
-    shown = selectors.only_standing(shown, standing[0] if standing else "")
     sort, descending = form.sorting()
     if descending is None:
         descending = selectors.default_descending(sort)
-    shown = selectors.sort_relationships(shown, sort, descending)
+    shown = rows.shown(
+        **level_filter,
+        standing=standing[0] if standing else "",
+        sort=sort,
+        descending=descending,
+    )
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
     selectors.with_prefectures(page.object_list)
-    level_counts = selectors.level_counts(rows)
+    summary = rows.summary
     return render(
         request,
         "dashboard/portfolio.html",
@@ -142,21 +145,31 @@ def portfolio(request):
             "page": page,
             "total": len(rows),
             "shown": len(shown),
-            "needs_attention": sum(not row.on_track for row in rows),
+            "needs_attention": summary.needs_attention,
             "by_status": [
-                (value, label, count, workspace_list_url(filters, status=value))
-                for value, label, count in selectors.counts_by(
-                    rows, "status", Distributor.Status.choices
+                (
+                    value,
+                    label,
+                    summary.by_status.get(value, 0),
+                    workspace_list_url(filters, status=value),
                 )
+                for value, label in Distributor.Status.choices
             ],
             "by_role": [
-                (value, label, count, workspace_list_url(filters, role=value))
-                for value, label, count in selectors.counts_by(
-                    rows, "role", Distributor.Role.choices
+                (
+                    value,
+                    label,
+                    summary.by_role.get(value, 0),
+                    workspace_list_url(filters, role=value),
                 )
+                for value, label in Distributor.Role.choices
             ],
             "signal_counts": [
-                (key, label, [(level, level_counts[key][level]) for level in Level.values])
+                (
+                    key,
+                    label,
+                    [(level, summary.level_counts[key][level]) for level in Level.values],
+                )
                 for key, label in SignalKey.choices
             ],
             "levels": Level.choices,
@@ -287,11 +300,15 @@ def summary(request, pk):
 
 def _export_rows(request):
     form, _filters, rows = _filtered(request)
-    rows = selectors.only_level(rows, **form.level_filter())
     standing = form.standing_filter()
-    rows = selectors.only_standing(rows, standing[0] if standing else "")
     sort, descending = form.sorting()
-    return selectors.with_prefectures(selectors.sort_relationships(rows, sort, descending))
+    rows = rows.shown(
+        **form.level_filter(),
+        standing=standing[0] if standing else "",
+        sort=sort,
+        descending=descending,
+    )
+    return selectors.with_prefectures(rows)
 
 
 @staff_member_required

@@ -86,6 +86,35 @@ def test_a_second_load_reads_the_kept_signals_with_one_query(quiet):
     assert computed > kept
 
 
+def test_the_portfolios_orders_and_counts_are_kept_with_its_rows_and_follow_a_change(
+    client, executive, account_manager, quiet
+):
+    client.force_login(executive)
+    rows = selectors.portfolio_relationships({})
+    by_name = rows.shown(sort="name", descending=False)
+    assert rows.shown(sort="name", descending=False) is by_name
+    assert rows.shown(sort="name", descending=True) == by_name[::-1]
+    assert rows.summary.by_status == {Distributor.Status.ACTIVE: 1}
+    page = client.get(reverse("portfolio"))
+    assert page.context["needs_attention"] == 1
+
+    factories.DistributorFactory(name_en="Aaa Trading", status=Distributor.Status.PILOT)
+
+    kept = selectors.portfolio_relationships({})
+    assert kept is not rows
+    assert [row.distributor.name_en for row in kept.shown(sort="name", descending=False)][0] == (
+        "Aaa Trading"
+    )
+    assert kept.summary.by_status == {
+        Distributor.Status.ACTIVE: 1,
+        Distributor.Status.PILOT: 1,
+    }
+    statuses = {
+        label: count for _, label, count, _ in client.get(reverse("portfolio")).context["by_status"]
+    }
+    assert statuses["Pilot"] == 1 and statuses["Active"] == 1
+
+
 def test_my_week_and_the_trends_follow_a_change_too(client, account_manager, quiet):
     client.force_login(account_manager)
     assert quiet.name_en in client.get(reverse("my_week")).content.decode()
