@@ -9,8 +9,7 @@ columns of its own row, and its recent entries in one UNION ALL.
 
 import datetime as dt
 import statistics
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlencode
@@ -370,43 +369,31 @@ def _filters_key(filters):
     return tuple(sorted((name, getattr(value, "pk", value)) for name, value in filters.items()))
 
 
-class KeptRelationships(list):
+class KeptRelationships(signal_inputs.KeptList):
     """The rows of `portfolio_relationships`, with what the portfolio computes from them
-    for every reader alike: its orders and its counts, computed once per kept list
-    rather than on every request (sorting 2,000 rows and counting their signals took 15
-    of the page's 35 ms)."""
+    for every reader alike, its orders and its counts, kept with them: sorting 2,000 rows
+    and counting their signals took 15 of the page's 35 ms."""
 
-    # The orders of the last filters and sortings asked for: 16 KB each at 2,000 rows.
-    KEEP_ORDERS = 16
-
-    def __init__(self, rows):
-        super().__init__(rows)
-        self._orders = OrderedDict()
-        self._lock = threading.Lock()
-
-    @cached_property
+    @property
     def summary(self):
-        return PortfolioSummary(
-            level_counts=level_counts(self),
-            by_status=_count_by(self, "status"),
-            by_role=_count_by(self, "role"),
-            needs_attention=sum(not row.on_track for row in self),
+        return self.derived(
+            "summary",
+            lambda rows: PortfolioSummary(
+                level_counts=level_counts(rows),
+                by_status=_count_by(rows, "status"),
+                by_role=_count_by(rows, "role"),
+                needs_attention=sum(not row.on_track for row in rows),
+            ),
         )
 
     def shown(self, *, signal="", level="", standing="", sort="attention", descending=None):
         """The rows at `level` (of `signal`) and `standing`, sorted (`sort_relationships`)."""
-        key = (signal, level, standing, sort, descending)
-        with self._lock:
-            if key in self._orders:
-                self._orders.move_to_end(key)
-                return self._orders[key]
-        rows = only_standing(only_level(self, signal, level), standing)
-        rows = sort_relationships(rows, sort, descending)
-        with self._lock:
-            self._orders[key] = rows
-            while len(self._orders) > self.KEEP_ORDERS:
-                self._orders.popitem(last=False)
-        return rows
+        return self.derived(
+            ("shown", signal, level, standing, sort, descending),
+            lambda rows: sort_relationships(
+                only_standing(only_level(rows, signal, level), standing), sort, descending
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -667,13 +654,15 @@ def trends(distributors, today=None, count=TREND_QUARTERS):
 
 def portfolio_trends(filters, today=None):
     """`trends()` of the distributors the dashboard's `filters` select, archived ones
-    included, kept until what they count changes (prm/signal_inputs.py). The figures are
-    shared: callers change copies."""
+    included, kept until what they count changes (prm/signal_inputs.py), as a KeptList.
+    The figures are shared: callers change copies, or keep what they derive with them."""
     today = today or japan_calendar.today()
     return signal_inputs.cached(
         "trends",
         (today, _filters_key(filters)),
-        lambda: trends(filtered_distributors(archived=True, **filters), today),
+        lambda: signal_inputs.KeptList(
+            trends(filtered_distributors(archived=True, **filters), today)
+        ),
     )
 
 

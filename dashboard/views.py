@@ -1,14 +1,16 @@
 """The executive dashboard's pages: thin views over dashboard/selectors.py."""
 
 import copy
+from functools import partial
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from distributors import selectors as distributor_selectors
 from distributors.models import Distributor, Feedback
@@ -196,13 +198,9 @@ def account_managers(request):
     )
 
 
-@staff_member_required
-def trends(request):
-    form = PortfolioFilterForm(request.GET)
-    filters = form.filters()
-    # Copies: the links below are written in the reader's language.
-    figures = [copy.copy(row) for row in selectors.portfolio_trends(filters)]
-    categories = [str(row.quarter) for row in figures]
+def _with_links(filters, kept):
+    """Copies of the kept figures with their drill-down links."""
+    figures = [copy.copy(row) for row in kept]
     for row in figures:
         row.touchpoints_link = _drill_down(
             filters, row.touchpoints, row.quarter, TimelineKind.TOUCHPOINT
@@ -228,13 +226,18 @@ def trends(request):
         ]
         if row.tracked:
             row.on_track_link = _on_track_drill_down(filters, row)
+    return figures
+
+
+def _trends_page(filters, kept):
+    """What the trends page shows of the kept figures in the active language: copies of
+    them with their drill-down links, and the charts, drawn."""
+    figures = _with_links(filters, kept)
+    categories = [str(row.quarter) for row in figures]
     outcome_css = ["exceeded", "achieved", "partly", "not-yet"]
     kind_css = ["market", "improvement", "idea", "concern"]
-    context = {
-        "form": form,
+    page = {
         "figures": figures,
-        "outcomes": MilestoneEvaluation.Outcome.choices,
-        "kinds": Feedback.Kind.choices,
         "activity_chart": charts.stacked_bars(
             "activity",
             _("Touchpoints and held meetings per quarter"),
@@ -280,6 +283,28 @@ def trends(request):
             ],
             percent=True,
         ),
+    }
+    page["drawn"] = {
+        name: render_to_string("dashboard/_chart.html", {"chart": page[name]})
+        for name in ("activity_chart", "outcome_chart", "feedback_chart", "on_track_chart")
+    }
+    return page
+
+
+@staff_member_required
+def trends(request):
+    form = PortfolioFilterForm(request.GET)
+    filters = form.filters()
+    # Kept with the figures, in each language: 80 links and four charts took 15 of the
+    # page's 32 ms.
+    page = selectors.portfolio_trends(filters).derived(
+        ("page", get_language()), partial(_trends_page, filters)
+    )
+    context = {
+        "form": form,
+        "outcomes": MilestoneEvaluation.Outcome.choices,
+        "kinds": Feedback.Kind.choices,
+        **page,
     }
     return render(request, "dashboard/trends.html", context)
 

@@ -163,6 +163,34 @@ def cached(kind, key, compute):
     return value
 
 
+class KeptList(list):
+    """A kept result, with what callers derive from it kept alongside: computed once for
+    each key while the result is kept (so once per change of its inputs), rather than on
+    every request. Derived values are shared like the result: callers do not change them.
+    """
+
+    # The last keys asked for: the orders of a portfolio of 2,000 rows are 16 KB each.
+    KEEP_DERIVED = 16
+
+    def __init__(self, rows=()):
+        super().__init__(rows)
+        self._derived = OrderedDict()
+        self._derived_lock = threading.Lock()
+
+    def derived(self, key, compute):
+        """`compute(self)`, or what it returned for `key` already."""
+        with self._derived_lock:
+            if key in self._derived:
+                self._derived.move_to_end(key)
+                return self._derived[key]
+        value = compute(self)
+        with self._derived_lock:
+            self._derived[key] = value
+            while len(self._derived) > self.KEEP_DERIVED:
+                self._derived.popitem(last=False)
+        return value
+
+
 def forget():
     """Drop every kept result (the tests start each from nothing)."""
     with _lock:

@@ -115,6 +115,22 @@ def test_the_portfolios_orders_and_counts_are_kept_with_its_rows_and_follow_a_ch
     assert statuses["Pilot"] == 1 and statuses["Active"] == 1
 
 
+def test_the_trends_keep_their_links_in_each_readers_language(client, executive, quiet):
+    factories.TouchpointFactory(distributor=quiet, occurred_on=japan_calendar.today())
+    client.force_login(executive)
+    english = client.get(reverse("dashboard:trends")).context["figures"]
+    assert client.get(reverse("dashboard:trends")).context["figures"] is english
+    assert english[-1].touchpoints_link["label"].startswith("1 touchpoint in ")
+
+    # Not save(): the reader's language is no input of the figures, and a save would
+    # replace the token.
+    type(executive).objects.filter(pk=executive.pk).update(language="ja")
+    japanese = client.get(reverse("dashboard:trends")).context["figures"]
+    assert japanese[-1].touchpoints_link["label"].endswith("の接点 1 件")
+    assert japanese[-1].touchpoints_link["url"] == english[-1].touchpoints_link["url"]
+    assert selectors.portfolio_trends({})[-1].touchpoints == 1
+
+
 def test_my_week_and_the_trends_follow_a_change_too(client, account_manager, quiet):
     client.force_login(account_manager)
     assert quiet.name_en in client.get(reverse("my_week")).content.decode()
