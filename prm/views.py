@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from meetings.forms import TouchpointForm
+from meetings.forms import blank_touchpoint_fields
 
 from . import selectors
 from .permissions import account_manager_required
@@ -31,7 +31,7 @@ def home(request):
 @account_manager_required
 def my_week(request):
     context = selectors.my_week(request.user)
-    context["touchpoint_form"] = TouchpointForm.for_user(request.user)
+    context["touchpoint_fields"] = blank_touchpoint_fields(request.user)
     return render(request, "prm/my_week.html", context)
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.apps import apps
 from django.utils import translation
 
+from meetings.forms import _drawn_blank_fields
 from prm import signal_inputs
 from tests import factories
 
@@ -47,11 +48,13 @@ def default_language():
 
 @pytest.fixture(autouse=True)
 def nothing_kept_from_another_test():
-    # Each test rolls the database back to the same token: a result kept by an earlier
-    # test would match it.
+    # Each test rolls the database back to the same token, and may give its users the ids
+    # of an earlier test's: what that test kept would match.
     signal_inputs.forget()
+    _drawn_blank_fields.cache_clear()
     yield
     signal_inputs.forget()
+    _drawn_blank_fields.cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
@@ -255,6 +256,45 @@ def test_log_a_touchpoint_from_home(manager_client):
     quick_form = page.split('id="log-touchpoint"')[1].split("</details>")[0]
     assert f'action="{reverse("meetings:touchpoint_log")}"' in quick_form
     assert 'name="next" value="/my-week/"' in quick_form
+
+
+def fields_of(form_html):
+    """What follows the CSRF token and the next address in a touchpoint form."""
+    return form_html.split('name="next"')[1].split(">", 1)[1].split("</form>")[0]
+
+
+def quick_form_of(client):
+    return client.get(MY_WEEK).content.decode().split('<form id="touchpoint-form"')[1]
+
+
+def test_the_quick_form_drawn_once_is_the_form_drawn_afresh(manager_client, account_manager):
+    factories.ExecutiveFactory(first_name="Ken", last_name="Watanabe")
+    first, kept = quick_form_of(manager_client), quick_form_of(manager_client)
+    assert fields_of(kept) == fields_of(first)
+    fresh = manager_client.get(TOUCHPOINT_LOG).content.decode().split('<form id="touchpoint-form"')
+    assert fields_of(kept) == fields_of(fresh[1])
+    assert "Ken Watanabe" in kept
+    assert re.search(rf'value="{account_manager.pk}"[^>]*checked', kept)
+    # The CSRF token is the request's own, never kept.
+    assert 'name="csrfmiddlewaretoken"' in kept.split('name="next"')[0]
+
+
+def test_the_quick_form_follows_our_people_the_language_and_the_day(
+    manager_client, account_manager
+):
+    before = quick_form_of(manager_client)
+    newcomer = factories.AccountManagerFactory(first_name="Aoi", last_name="Kimura")
+    assert "Aoi Kimura" not in before and "Aoi Kimura" in quick_form_of(manager_client)
+    newcomer.first_name = "Aoi-chan"
+    newcomer.save()
+    assert "Aoi-chan Kimura" in quick_form_of(manager_client)
+
+    type(account_manager).objects.filter(pk=account_manager.pk).update(language="ja")
+    assert 'type="submit">接点を記録</button>' in quick_form_of(manager_client)
+
+    today = timezone.localdate()
+    with time_machine.travel(timezone.now() + dt.timedelta(days=1)):
+        assert f'value="{today + dt.timedelta(days=1)}"' in quick_form_of(manager_client)
 
 
 def test_only_account_managers_have_a_week(client, executive, partner_user):
