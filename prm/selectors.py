@@ -147,7 +147,7 @@ def open_action_items(user):
     meeting and distributor before the LIMIT.
     """
     mine = my_action_items(user)
-    count = mine.order_by().values("owner_user").annotate(n=Count("pk")).values("n")
+    count = mine.order_by().values("owner_user").annotate(n=Count("*")).values("n")
     items = list(mine.annotate(open_count=Subquery(count))[:SHORTLIST_LIMIT])
     return Shortlist(items, items[0].open_count if items else 0)
 
