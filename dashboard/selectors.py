@@ -33,7 +33,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import get_language, ngettext
 
 from distributors.models import Contact, Distributor, Feedback, from_our_side
 from distributors.selectors import contacts_by_seniority, goals_with_progress, in_quarter
@@ -387,9 +387,10 @@ class KeptRelationships(signal_inputs.KeptList):
         )
 
     def shown(self, *, signal="", level="", standing="", sort="attention", descending=None):
-        """The rows at `level` (of `signal`) and `standing`, sorted (`sort_relationships`)."""
+        """The rows at `level` (of `signal`) and `standing`, sorted (`sort_relationships`)
+        in the active language (roles sort by their name in it)."""
         return self.derived(
-            ("shown", signal, level, standing, sort, descending),
+            ("shown", get_language(), signal, level, standing, sort, descending),
             lambda rows: sort_relationships(
                 only_standing(only_level(rows, signal, level), standing), sort, descending
             ),

@@ -213,16 +213,16 @@ def blank_touchpoint_fields(user):
     form: its distributor and contacts lists stay empty until a search.
     """
     people = tuple((person.pk, str(person)) for person in selectors.staff_users())
-    return _drawn_blank_fields(user, get_language(), timezone.localdate(), people)
+    return _drawn_blank_fields(user.pk, get_language(), timezone.localdate(), people)
 
 
 # About 10 KB each. The arguments are the key: the form reads the language and the day as
-# they are active, and our people from the database.
+# they are active, and our people from the database. A pk, not the user: request.user
+# would keep its whole request alive.
 @functools.lru_cache(maxsize=200)
-def _drawn_blank_fields(user, language, today, people):
-    return render_to_string(
-        "meetings/_touchpoint_fields.html", {"form": TouchpointForm.for_user(user)}
-    )
+def _drawn_blank_fields(user_pk, language, today, people):
+    form = TouchpointForm(initial={"staff": [user_pk]})
+    return render_to_string("meetings/_touchpoint_fields.html", {"form": form})
 
 
 class MeetingForm(ContactsMixin, forms.ModelForm):

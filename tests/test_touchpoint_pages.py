@@ -20,6 +20,9 @@ pytestmark = pytest.mark.django_db
 
 LOG_URL = "/touchpoints/new/"
 HTMX = {"HTTP_HX_REQUEST": "true"}
+# Logging one with a follow-up from the quick form, in a test's transaction: a regression
+# fails here (see test_logging_makes_as_many_queries_for_five_people_as_for_one).
+TOUCHPOINT_POST_QUERIES = 31
 
 
 @pytest.fixture
@@ -184,7 +187,9 @@ def test_logging_makes_as_many_queries_for_five_people_as_for_one(
         assert response.status_code == 200
         assert Touchpoint.objects.filter(contacts__in=contacts).distinct().count() == 1
         counts.append(len(captured.captured_queries))
-    assert counts[0] == counts[1], counts
+        # The database is not asked about choices the form has checked.
+        assert not [q for q in captured.captured_queries if '"_check"' in q["sql"]]
+    assert counts[0] == counts[1] <= TOUCHPOINT_POST_QUERIES, counts
 
 
 def test_errors_show_next_to_their_fields(client, account_manager, distributor):
