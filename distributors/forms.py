@@ -1,3 +1,5 @@
+import functools
+
 from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
@@ -89,6 +91,8 @@ class DistributorFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        # Read once per form: the select asks for its choices twice when drawn.
+        self.fields["region"].choices = functools.cache(_regions)
         for field in self.visible_fields():
             widget = field.field.widget
             widget.attrs["class"] = (

@@ -14,6 +14,8 @@ from urllib.parse import parse_qs, urlsplit
 import openpyxl
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
@@ -360,11 +362,15 @@ def test_the_workspace_list_filters_by_region(executive_client):
     factories.DistributorFactory(name_en="Elsewhere").prefectures.add(
         Prefecture.objects.get(code=13)
     )
-    response = executive_client.get(reverse("distributors:list"), {"region": "Hokkaido"})
+    with CaptureQueriesContext(connection) as captured:
+        response = executive_client.get(reverse("distributors:list"), {"region": "Hokkaido"})
     assert [d.name_en for d in response.context["page"].object_list] == ["Northern Partner"]
-    assert '<label class="form-label small mb-1" for="id_region">Region</label>' in (
-        response.content.decode()
-    )
+    page = response.content.decode()
+    assert '<label class="form-label small mb-1" for="id_region">Region</label>' in page
+    assert '<option value="Hokkaido" selected>Hokkaido</option>' in page
+    # Checked, then drawn: the regions are read once.
+    regions = [q for q in captured.captured_queries if 'AS "first"' in q["sql"]]
+    assert len(regions) == 1
 
 
 def test_paused_relationships_give_no_cadence_signal(executive_client):
