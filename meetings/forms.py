@@ -204,8 +204,17 @@ class TouchpointForm(ContactsMixin, forms.ModelForm):
         }
 
 
-def blank_touchpoint_fields(user):
-    """The fields of `TouchpointForm.for_user(user)`, drawn, for My week's quick form.
+def autofocus(form):
+    """Put the focus back in the form htmx swaps in: on the first error, or the first field."""
+    name = next(iter(form.errors), None) if form.is_bound else None
+    if name not in form.fields:
+        name = next(iter(form.fields))
+    form.fields[name].widget.attrs["autofocus"] = True
+
+
+def blank_touchpoint_fields(user, *, autofocus=False):
+    """The fields of `TouchpointForm.for_user(user)`, drawn, for My week's quick form and
+    for the empty one htmx swaps in after a save (`autofocus`: with the focus in it).
 
     Kept by everything they show: drawing them through crispy-forms took 13 of My week's
     70 ms, for HTML that changes only with the reader, their language, the day and our
@@ -213,15 +222,17 @@ def blank_touchpoint_fields(user):
     form: its distributor and contacts lists stay empty until a search.
     """
     people = tuple((person.pk, str(person)) for person in selectors.staff_users())
-    return _drawn_blank_fields(user.pk, get_language(), timezone.localdate(), people)
+    return _drawn_blank_fields(user.pk, get_language(), timezone.localdate(), people, autofocus)
 
 
 # About 10 KB each. The arguments are the key: the form reads the language and the day as
 # they are active, and our people from the database. A pk, not the user: request.user
 # would keep its whole request alive.
 @functools.lru_cache(maxsize=200)
-def _drawn_blank_fields(user_pk, language, today, people):
+def _drawn_blank_fields(user_pk, language, today, people, focused):
     form = TouchpointForm(initial={"staff": [user_pk]})
+    if focused:
+        autofocus(form)
     return render_to_string("meetings/_touchpoint_fields.html", {"form": form})
 
 

@@ -19,7 +19,15 @@ from prm.ids import is_id
 from prm.permissions import account_manager_required, staff_member_required
 
 from . import ics, selectors, services
-from .forms import ActionItemForm, AgendaItemForm, MeetingForm, MinutesForm, TouchpointForm
+from .forms import (
+    ActionItemForm,
+    AgendaItemForm,
+    MeetingForm,
+    MinutesForm,
+    TouchpointForm,
+    autofocus,
+    blank_touchpoint_fields,
+)
 from .models import ActionItem, AgendaItem, AlignmentMeeting
 
 
@@ -37,14 +45,6 @@ def _safe_next(request):
     return url if allowed else ""
 
 
-def _autofocus(form):
-    """Put the focus back in the form htmx swaps in: on the first error, or the first field."""
-    name = next(iter(form.errors), None) if form.is_bound else None
-    if name not in form.fields:
-        name = next(iter(form.fields))
-    form.fields[name].widget.attrs["autofocus"] = True
-
-
 # Touchpoints
 
 
@@ -59,9 +59,7 @@ def touchpoint_log(request):
                 **{name: form.cleaned_data[name] for name in TouchpointForm.Meta.fields},
             )
             if _is_htmx(request):
-                return _quick_form_response(
-                    request, TouchpointForm.for_user(request.user), touchpoint
-                )
+                return _quick_form_response(request, None, touchpoint)
             messages.success(
                 request,
                 _("Touchpoint with %(distributor)s logged.")
@@ -80,10 +78,14 @@ def touchpoint_log(request):
 
 
 def _quick_form_response(request, form, touchpoint=None):
-    """The quick form again (empty after a save, with the errors otherwise), and the news
-    for the status region that screen readers announce."""
-    _autofocus(form)
-    context = {"form": form, "next": _safe_next(request), "quick": True, "logged": touchpoint}
+    """The quick form again (empty after a save: `form` None; with the errors otherwise),
+    and the news for the status region that screen readers announce."""
+    context = {"next": _safe_next(request), "quick": True, "logged": touchpoint}
+    if form is None:
+        context["kept_fields"] = blank_touchpoint_fields(request.user, autofocus=True)
+    else:
+        autofocus(form)
+        context["form"] = form
     return render(request, "meetings/_touchpoint_quick_response.html", context)
 
 
@@ -252,7 +254,7 @@ def agenda_item_add(request, pk):
         form = AgendaItemForm()
     if not _is_htmx(request):
         return _meeting_page(request, selectors.meeting_detail(pk), agenda_form=form)
-    _autofocus(form)
+    autofocus(form)
     return _agenda_response(request, meeting, form, added=added)
 
 
@@ -314,7 +316,7 @@ def action_item_add(request, pk):
         form = ActionItemForm(meeting=meeting)
     if not _is_htmx(request):
         return _meeting_page(request, selectors.meeting_detail(pk), action_form=form)
-    _autofocus(form)
+    autofocus(form)
     context = {
         "meeting": meeting,
         "action_items": selectors.action_items_of(meeting),
