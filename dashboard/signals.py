@@ -34,11 +34,11 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils.formats import date_format, number_format
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from meetings.cadences import CadenceState, CadenceStatus
-from prm import japan_calendar
+from prm import japan_calendar, signal_inputs
 
 # Thresholds, in one place so that the tests and the page's explanations read them.
 MISSED_RED = 2
@@ -112,13 +112,7 @@ class Signal:
         return self._text("summary", self.figure)
 
     def _text(self, name, source):
-        if not callable(source):
-            return source
-        written = self.__dict__.setdefault("_written", {})
-        key = (name, get_language())
-        if key not in written:
-            written[key] = source()
-        return written[key]
+        return signal_inputs.in_each_language(self, name, source) if callable(source) else source
 
     @property
     def severity(self):

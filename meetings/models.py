@@ -464,6 +464,13 @@ class ActionItem(models.Model):
     def __str__(self):
         return self.description
 
+    def get_absolute_url(self):
+        # The page it was agreed on, its meeting's or its touchpoint's, from the ids alone:
+        # a list of items need not read their meetings and touchpoints.
+        if self.meeting_id:
+            return reverse("meetings:meeting_detail", args=[self.meeting_id])
+        return reverse("meetings:touchpoint_detail", args=[self.touchpoint_id])
+
     def clean(self):
         super().clean()
         errors = {}

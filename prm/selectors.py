@@ -133,7 +133,7 @@ def my_action_items(user):
     """
     return (
         ActionItem.objects.filter(owner_user=user, status=ActionItem.Status.OPEN)
-        .select_related("distributor", "meeting", "touchpoint")
+        .select_related("distributor")
         .order_by(F("due_on").asc(nulls_last=True), "pk")
     )
 

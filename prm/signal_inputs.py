@@ -31,6 +31,7 @@ from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
+from django.utils.translation import get_language
 
 # What relationships(), trends() and cadence_overview() read, or filter and group by: for
 # each model, the fields read (None: any), many-to-many ones included.
@@ -189,6 +190,16 @@ class KeptList(list):
             while len(self._derived) > self.KEEP_DERIVED:
                 self._derived.popitem(last=False)
         return value
+
+
+def in_each_language(obj, name, write):
+    """What `write()` returns for `obj` in the active language, written once per language
+    and kept on `obj`: a kept result serves the readers of both languages."""
+    written = obj.__dict__.setdefault("_written", {})
+    key = (name, get_language())
+    if key not in written:
+        written[key] = write()
+    return written[key]
 
 
 def forget():

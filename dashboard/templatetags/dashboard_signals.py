@@ -3,9 +3,9 @@
 from django import template
 from django.template.loader import render_to_string
 from django.utils.html import format_html
-from django.utils.translation import get_language
 
 from dashboard.signals import Level
+from prm import signal_inputs
 
 register = template.Library()
 
@@ -43,8 +43,6 @@ def relationship_row(row):
     (prm/signal_inputs.py), so a row is written again only with new rows. What it shows
     depends on the row and the language alone: no date in it depends on a time zone.
     """
-    written = row.__dict__.setdefault("_rendered", {})
-    language = get_language()
-    if language not in written:
-        written[language] = render_to_string("dashboard/_relationship_row.html", {"row": row})
-    return written[language]
+    return signal_inputs.in_each_language(
+        row, "row", lambda: render_to_string("dashboard/_relationship_row.html", {"row": row})
+    )
