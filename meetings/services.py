@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from prm import signal_inputs
 from prm.choices import Side
 from prm.history import record_changes
 
@@ -227,6 +228,7 @@ def do_decide_agenda_item(item, *, status, decided_by):
         status=status, decided_by=decided_by, decided_at=now
     )
     if decided:
+        signal_inputs.model_updated(AgendaItem)
         item.status, item.decided_by, item.decided_at = status, decided_by, now
         record_changes([item], decided_by)
     return bool(decided)
@@ -269,6 +271,7 @@ def do_complete_action_item(item, *, completed_by, note=""):
     )
     if not completed:
         return False
+    signal_inputs.model_updated(ActionItem)
     item.status, item.completed_at = ActionItem.Status.DONE, now
     item.completed_by, item.completion_note = completed_by, note
     record_changes([item], completed_by)

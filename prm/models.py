@@ -97,15 +97,14 @@ class User(AbstractUser):
 
 
 class SignalInputsVersion(models.Model):
-    """One row: a new random token each time a transaction that changed what the signals,
-    cadences and trends are computed from commits (prm/signal_inputs.py).
+    """A row per group of inputs (`prm.signal_inputs.GROUPS`): a new random token each time
+    a transaction that changed what that group's results are computed from commits (the
+    signals, cadences and trends; My week's lists).
 
-    The token lives in the database, not in a process, so that every web process and worker
+    The tokens live in the database, not in a process, so that every web process and worker
     learns of a change made by any other; random rather than counted, so that a rolled-back
     change can never reuse a token that was already read.
     """
-
-    ONLY = 1  # the primary key of the one row
 
     token = models.UUIDField(default=uuid.uuid4)
     # Read by nothing: when the inputs last changed, for someone looking into the database.

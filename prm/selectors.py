@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Subquery, Value
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from distributors.models import Distributor, Feedback, SharedPlanAcknowledgement
@@ -62,7 +63,6 @@ class Activity:
 def my_week(user, *, today=None):
     """What an account manager needs on Monday morning, for their own portfolio."""
     today = today or timezone.localdate()
-    now = timezone.now()
     mine = Distributor.objects.active().filter(account_manager=user)
     # Cadence states are computed in Python from the dates one query reads for every
     # distributor: all rows are read, only the first are shown, and only those are kept
@@ -72,24 +72,37 @@ def my_week(user, *, today=None):
         (user.pk, today),
         lambda: {name: _shortlist(rows) for name, rows in cadence_overview(mine, today).items()},
     )
+    # The lists are kept too, until what they read changes: six queries and 25 ms at
+    # scale 50 otherwise. The portal's sentences are written in the reader's language.
+    lists = signal_inputs.cached(
+        "my_week_lists", (user.pk, today, get_language()), lambda: my_week_lists(user, mine)
+    )
+    return {**cadences, **lists, "today": today}
+
+
+def my_week_lists(user, mine):
+    """My week's lists but the cadences, read at once: `mine` are the user's distributors."""
+    now = timezone.now()
     return {
-        **cadences,
-        "meetings": AlignmentMeeting.objects.filter(
-            distributors__in=mine,
-            status=AlignmentMeeting.Status.PLANNED,
-            starts_at__gte=now,
-            starts_at__lt=now + timedelta(days=HORIZON_DAYS),
-        )
-        .distinct()
-        .prefetch_related("distributors")
-        .order_by("starts_at"),
+        "meetings": list(
+            AlignmentMeeting.objects.filter(
+                distributors__in=mine,
+                status=AlignmentMeeting.Status.PLANNED,
+                starts_at__gte=now,
+                starts_at__lt=now + timedelta(days=HORIZON_DAYS),
+            )
+            .distinct()
+            .prefetch_related("distributors")
+            .order_by("starts_at")
+        ),
         "action_items": open_action_items(user),
-        "new_feedback": Feedback.objects.filter(distributor__in=mine, status=Feedback.Status.NEW)
-        .select_related("distributor")
-        .order_by("-created_at")[:LIST_LIMIT],
-        "agenda_proposals": agenda_proposals(mine),
+        "new_feedback": list(
+            Feedback.objects.filter(distributor__in=mine, status=Feedback.Status.NEW)
+            .select_related("distributor")
+            .order_by("-created_at")[:LIST_LIMIT]
+        ),
+        "agenda_proposals": list(agenda_proposals(mine)),
         "portal_activity": portal_activity(mine, since=now - timedelta(days=HORIZON_DAYS)),
-        "today": today,
     }
 
 

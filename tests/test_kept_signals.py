@@ -22,9 +22,10 @@ from dashboard import selectors, services
 from dashboard.signals import Level, SignalKey
 from distributors.models import Contact, Distributor, Feedback, FeedbackReply, Prefecture
 from meetings import services as meeting_services
-from meetings.models import AlignmentMeeting, Touchpoint
+from meetings.models import AgendaItem, AlignmentMeeting, Touchpoint
 from milestones.models import Goal, Milestone
 from prm import japan_calendar, signal_inputs
+from prm.choices import Side
 from tests import factories
 from tests.test_dashboard_pages import portfolio_rows
 
@@ -388,3 +389,145 @@ def test_a_change_is_saved_when_its_token_cannot_be_written(quiet, monkeypatch, 
     )
     assert Touchpoint.objects.filter(distributor=quiet).count() == 1
     assert "the token's row is locked" in caplog.text
+
+
+# My week's lists: kept under the token of their own group, apart from the signals'.
+
+
+@pytest.fixture
+def week(account_manager):
+    """A distributor of the manager with something on each of My week's lists but the
+    cadences', and its portal user."""
+    distributor = factories.DistributorFactory(account_manager=account_manager)
+    partner = factories.PortalUserFactory(portal_contact__distributor=distributor)
+    meeting = factories.AlignmentMeetingFactory(distributors=[distributor])
+    factories.ActionItemFactory(meeting=meeting, owner_user=account_manager)
+    factories.AgendaItemFactory(
+        meeting=meeting,
+        title="Obon stock levels",
+        proposer_side=Side.DISTRIBUTOR,
+        proposed_by=partner,
+        status=AgendaItem.Status.PROPOSED,
+    )
+    factories.FeedbackFactory(distributor=distributor)
+    factories.GoalAgreementFactory(
+        goal__distributor=distributor,
+        goal__title="Three new retailers in Kansai",
+        side=Side.DISTRIBUTOR,
+        accepted_by=partner,
+        accepted_at=timezone.now(),
+    )
+    return distributor
+
+
+def my_week_context(client):
+    return client.get(reverse("my_week")).context
+
+
+def test_my_weeks_lists_are_kept_and_read_again_with_none_of_their_queries(
+    client, account_manager, week
+):
+    client.force_login(account_manager)
+    first = my_week_context(client)
+    assert [item.title for item in first["agenda_proposals"]] == ["Obon stock levels"]
+    with CaptureQueriesContext(connection) as queries:
+        second = my_week_context(client)
+    assert second["agenda_proposals"] is first["agenda_proposals"]
+    assert second["portal_activity"] is first["portal_activity"]
+    read = " ".join(query["sql"] for query in queries.captured_queries)
+    for table in ("meetings_actionitem", "meetings_agendaitem", "distributors_feedback"):
+        assert table not in read
+
+
+def _action_item_added(distributor, manager):
+    meeting = AlignmentMeeting.objects.get(distributors=distributor)
+    factories.ActionItemFactory(meeting=meeting, owner_user=manager)
+
+
+def _agenda_item_decided(distributor, manager):
+    meeting_services.do_decide_agenda_item(
+        AgendaItem.objects.get(title="Obon stock levels"),
+        status=AgendaItem.Status.ACCEPTED,
+        decided_by=manager,
+    )
+
+
+def _feedback_received(distributor, manager):
+    factories.FeedbackFactory(distributor=distributor)
+
+
+def _plan_read(distributor, manager):
+    partner = Contact.objects.get(distributor=distributor).portal_user
+    factories.SharedPlanAcknowledgementFactory(user=partner)
+
+
+def _meeting_joined(distributor, manager):
+    factories.AlignmentMeetingFactory().distributors.add(distributor)
+
+
+def _distributor_renamed(distributor, manager):
+    distributor.name_en = "Kansai Foods Trading"
+    distributor.save()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _action_item_added,
+        _agenda_item_decided,
+        _feedback_received,
+        _plan_read,
+        _meeting_joined,
+        _distributor_renamed,
+    ],
+)
+def test_each_change_to_what_my_week_lists_replaces_the_kept_lists(
+    change, client, account_manager, week
+):
+    client.force_login(account_manager)
+    kept = my_week_context(client)["portal_activity"]
+    assert my_week_context(client)["portal_activity"] is kept
+
+    change(week, account_manager)
+
+    assert my_week_context(client)["portal_activity"] is not kept
+
+
+def test_an_action_item_done_in_the_portal_replaces_the_kept_lists(client, account_manager, week):
+    """An update() of one row, which sends no signal."""
+    partner = Contact.objects.get(distributor=week).portal_user
+    item = factories.ActionItemFactory(
+        meeting=AlignmentMeeting.objects.get(distributors=week), owner_side=Side.DISTRIBUTOR
+    )
+    client.force_login(account_manager)
+    kept = my_week_context(client)["portal_activity"]
+    assert my_week_context(client)["portal_activity"] is kept
+
+    assert meeting_services.do_complete_action_item(item, completed_by=partner)
+
+    assert my_week_context(client)["portal_activity"] is not kept
+
+
+def test_a_change_to_my_weeks_lists_keeps_the_portfolio_and_the_other_way_round(
+    client, account_manager, week
+):
+    client.force_login(account_manager)
+    portfolio = selectors.portfolio_relationships({})
+    lists = my_week_context(client)["portal_activity"]
+
+    _action_item_added(week, account_manager)
+    assert selectors.portfolio_relationships({}) is portfolio
+    lists = my_week_context(client)["portal_activity"]
+
+    factories.TouchpointFactory(distributor=week, occurred_on=japan_calendar.today())
+    assert my_week_context(client)["portal_activity"] is lists
+    assert selectors.portfolio_relationships({}) is not portfolio
+
+
+def test_my_weeks_kept_lists_speak_the_language_of_each_reader(client, account_manager, week):
+    client.force_login(account_manager)
+    english = my_week_context(client)["portal_activity"]
+    assert "accepted version 1 of the goal “Three new retailers in Kansai”" in english[0].text
+    japanese = client.get(reverse("my_week"), headers={"accept-language": "ja"}).context
+    assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", japanese["portal_activity"][0].text)
+    assert my_week_context(client)["portal_activity"] is english
