@@ -16,7 +16,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Greatest, TruncDate
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -222,15 +222,13 @@ def contacts_by_seniority(distributor, *, with_invitations=False):
     last_meeting = AlignmentMeeting.objects.filter(
         contact_attendees=OuterRef("pk"), status=AlignmentMeeting.Status.HELD
     ).order_by("-starts_at")
-    touchpoint_on = Subquery(last_touchpoint.values("occurred_on")[:1])
-    meeting_on = Subquery(last_meeting.values(on=TruncDate("starts_at"))[:1])
     contacts = (
         distributor.contacts.select_related("portal_user")
+        # Both dates, and the later taken here: GREATEST in SQL would need each subquery
+        # twice, as SQLite's is NULL when either side is.
         .annotate(
-            # SQLite's GREATEST is NULL if either side is: coalesce each side with the other.
-            last_met_on=Greatest(
-                Coalesce(touchpoint_on, meeting_on), Coalesce(meeting_on, touchpoint_on)
-            )
+            last_touchpoint_on=Subquery(last_touchpoint.values("occurred_on")[:1]),
+            last_meeting_on=Subquery(last_meeting.values(on=TruncDate("starts_at"))[:1]),
         )
         .order_by(*_CONTACT_ORDER[reading_order()], "pk")
     )
@@ -239,6 +237,8 @@ def contacts_by_seniority(distributor, *, with_invitations=False):
     groups = {seniority: [] for seniority in Contact.Seniority}
     archived = []
     for contact in contacts:
+        met = [on for on in (contact.last_touchpoint_on, contact.last_meeting_on) if on]
+        contact.last_met_on = max(met, default=None)
         (archived if contact.is_archived else groups[contact.seniority]).append(contact)
     return {
         "contact_groups": [(seniority.label, members) for seniority, members in groups.items()],
