@@ -36,5 +36,5 @@ def do_snapshot_signals(today):
     before = SignalSnapshot.objects.filter(taken_on=today).count()
     SignalSnapshot.objects.bulk_create(snapshots, batch_size=BATCH_SIZE, ignore_conflicts=True)
     # The trends read the snapshots, and bulk_create sends no signal.
-    signal_inputs.signal_inputs_changed()
+    signal_inputs.model_updated(SignalSnapshot)
     return SignalSnapshot.objects.filter(taken_on=today).count() - before

@@ -107,7 +107,8 @@ class SignalInputsVersion(models.Model):
     """
 
     token = models.UUIDField(default=uuid.uuid4)
-    # Read by nothing: when the inputs last changed, for someone looking into the database.
+    # When the inputs last changed, by the database's clock: a process takes the newest token
+    # it has read for current, never an older one read by a slower request.
     changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

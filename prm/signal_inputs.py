@@ -32,8 +32,8 @@ from collections import OrderedDict
 
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models.functions import Now
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.utils import timezone
 from django.utils.translation import get_language
 
 # An account manager's name; not their sign-ins, language, password or roles.
@@ -90,7 +90,7 @@ KEEP = {"relationships": 4, "trends": 8, "cadence_shortlists": 200, "my_week_lis
 LIFETIME_SECONDS = 300
 
 _entries = {kind: OrderedDict() for kind in KEEP}  # key: (expires, value), newest last
-_newest_tokens = None  # the tokens this process read last
+_newest = {}  # of each group, the newest (changed_at, token) this process read
 _clock = time.monotonic
 _lock = threading.Lock()
 
@@ -99,7 +99,8 @@ def _bump(pk):
     from .models import SignalInputsVersion
 
     row = SignalInputsVersion.objects.filter(pk=pk)
-    if not row.update(token=uuid.uuid4(), changed_at=timezone.now()):
+    # The database's clock, not this process's: the tokens are ordered by it (`_tokens`).
+    if not row.update(token=uuid.uuid4(), changed_at=Now()):
         # The first change, or the first since the tests emptied the table; when two
         # processes create the row at once, the one that loses leaves the other's new token.
         SignalInputsVersion.objects.bulk_create([SignalInputsVersion(pk=pk)], ignore_conflicts=True)
@@ -191,16 +192,26 @@ def watch():
 
 
 def _tokens():
-    """Each group's token; a group is missing until its first change commits (a database
-    emptied by the tests has no row)."""
+    """Each group's (changed_at, token); None until the group's first change commits (a
+    database emptied by the tests has no row)."""
     from .models import SignalInputsVersion
 
-    by_pk = dict(SignalInputsVersion.objects.values_list("pk", "token"))
+    rows = SignalInputsVersion.objects.values_list("pk", "changed_at", "token")
+    by_pk = {pk: (changed_at, token) for pk, changed_at, token in rows}
     return {group: by_pk.get(pk) for group, pk in GROUPS.items()}
 
 
 def _kind_tokens(kind, tokens):
-    return tuple(tokens[group] for group in KINDS[kind])
+    return tuple(tokens.get(group) for group in KINDS[kind])
+
+
+def _read(tokens):
+    """Remember the newest tokens read (under _lock): a request that read older ones, from
+    before a change, must not take their place."""
+    for group, read in tokens.items():
+        newest = _newest.get(group)
+        if read is not None and (newest is None or read[0] >= newest[0]):
+            _newest[group] = read
 
 
 def cached(kind, key, compute):
@@ -210,26 +221,27 @@ def cached(kind, key, compute):
     day, the filters, the user). The value is shared by the requests of this process:
     callers do not change it.
     """
-    global _newest_tokens
     if changes_pending(KINDS[kind]):
         return compute()
     tokens = _tokens()
     entries = _entries[kind]
-    key = (_kind_tokens(kind, tokens), *key)
+    mine = _kind_tokens(kind, tokens)
+    key = (mine, *key)
     now = _clock()
     with _lock:
-        _newest_tokens = tokens
+        _read(tokens)
         entry = entries.get(key)
         if entry is not None and entry[0] > now:
             entries.move_to_end(key)
             return entry[1]
     value = compute()
     with _lock:
-        # A request that read newer tokens meanwhile keeps its own result: this one,
-        # computed from the inputs as they were, would only push it out.
-        if tokens == _newest_tokens:
+        # A request that read newer tokens of this kind meanwhile keeps its own result:
+        # this one, computed from the inputs as they were, would only push it out. A change
+        # to another group's inputs does not matter here.
+        if mine == _kind_tokens(kind, _newest):
             for other, kept in _entries.items():
-                current = _kind_tokens(other, tokens)
+                current = _kind_tokens(other, _newest)
                 for old in [old for old in kept if old[0] != current]:
                     del kept[old]
             entries[key] = (now + LIFETIME_SECONDS, value)
@@ -279,5 +291,6 @@ def in_each_language(obj, name, write):
 def forget():
     """Drop every kept result (the tests start each from nothing)."""
     with _lock:
+        _newest.clear()
         for kept in _entries.values():
             kept.clear()

@@ -20,7 +20,14 @@ from django.utils import timezone, translation
 
 from dashboard import selectors, services
 from dashboard.signals import Level, SignalKey
-from distributors.models import Contact, Distributor, Feedback, FeedbackReply, Prefecture
+from distributors.models import (
+    Contact,
+    Distributor,
+    Feedback,
+    FeedbackReply,
+    Prefecture,
+    SharedPlan,
+)
 from meetings import services as meeting_services
 from meetings.models import AgendaItem, AlignmentMeeting, Touchpoint
 from milestones.models import Goal, Milestone
@@ -417,6 +424,9 @@ def week(account_manager):
         accepted_by=partner,
         accepted_at=timezone.now(),
     )
+    # Not accepted, not read yet.
+    factories.GoalFactory(distributor=distributor, title="A regional pilot in Hokkaido")
+    factories.SharedPlanFactory(title="2027 Kansai plan")
     return distributor
 
 
@@ -439,9 +449,13 @@ def test_my_weeks_lists_are_kept_and_read_again_with_none_of_their_queries(
         assert table not in read
 
 
+# Each changes one model My week's lists read, and says what My week shows after it.
 def _action_item_added(distributor, manager):
     meeting = AlignmentMeeting.objects.get(distributors=distributor)
-    factories.ActionItemFactory(meeting=meeting, owner_user=manager)
+    factories.ActionItemFactory(
+        meeting=meeting, owner_user=manager, description="Book the Obon trucks"
+    )
+    return lambda week: "Book the Obon trucks" in [i.description for i in week["action_items"]]
 
 
 def _agenda_item_decided(distributor, manager):
@@ -450,24 +464,75 @@ def _agenda_item_decided(distributor, manager):
         status=AgendaItem.Status.ACCEPTED,
         decided_by=manager,
     )
+    return lambda week: list(week["agenda_proposals"]) == []
 
 
 def _feedback_received(distributor, manager):
-    factories.FeedbackFactory(distributor=distributor)
+    factories.FeedbackFactory(distributor=distributor, subject="Late deliveries in Osaka")
+    return lambda week: week["new_feedback"][0].subject == "Late deliveries in Osaka"
+
+
+def _feedback_acknowledged(distributor, manager):
+    feedback = Feedback.objects.get(distributor=distributor)
+    feedback.status = Feedback.Status.ACKNOWLEDGED
+    feedback.save()
+    return lambda week: list(week["new_feedback"]) == []
 
 
 def _plan_read(distributor, manager):
     partner = Contact.objects.get(distributor=distributor).portal_user
-    factories.SharedPlanAcknowledgementFactory(user=partner)
+    plan = SharedPlan.objects.get(title="2027 Kansai plan")
+    factories.SharedPlanAcknowledgementFactory(user=partner, plan=plan)
+    return lambda week: "read the shared plan “2027 Kansai plan”" in week["portal_activity"][0].text
+
+
+def _goal_accepted(distributor, manager):
+    partner = Contact.objects.get(distributor=distributor).portal_user
+    factories.GoalAgreementFactory(
+        goal=Goal.objects.get(title="A regional pilot in Hokkaido"),
+        side=Side.DISTRIBUTOR,
+        accepted_by=partner,
+        accepted_at=timezone.now() + dt.timedelta(seconds=1),
+    )
+    return lambda week: "“A regional pilot in Hokkaido”" in week["portal_activity"][0].text
+
+
+def _goal_retitled(distributor, manager):
+    goal = Goal.objects.get(title="Three new retailers in Kansai")
+    goal.title = "Four new retailers in Kansai"
+    goal.save()
+    return lambda week: "“Four new retailers in Kansai”" in week["portal_activity"][0].text
+
+
+def _partner_renamed(distributor, manager):
+    partner = Contact.objects.get(distributor=distributor).portal_user
+    partner.first_name, partner.last_name = "Hanako", "Mori"
+    partner.save(update_fields=["first_name", "last_name"])
+    return lambda week: week["portal_activity"][0].text.startswith("Hanako Mori accepted")
 
 
 def _meeting_joined(distributor, manager):
-    factories.AlignmentMeetingFactory().distributors.add(distributor)
+    factories.AlignmentMeetingFactory(title="Kansai pilot review").distributors.add(distributor)
+    return lambda week: "Kansai pilot review" in [meeting.title for meeting in week["meetings"]]
+
+
+def _meeting_cancelled(distributor, manager):
+    meeting = AlignmentMeeting.objects.get(distributors=distributor)
+    meeting.status = AlignmentMeeting.Status.CANCELLED
+    meeting.save()
+    return lambda week: list(week["meetings"]) == []
 
 
 def _distributor_renamed(distributor, manager):
     distributor.name_en = "Kansai Foods Trading"
     distributor.save()
+    return lambda week: week["new_feedback"][0].distributor.name_en == "Kansai Foods Trading"
+
+
+def _distributor_handed_over(distributor, manager):
+    distributor.account_manager = factories.AccountManagerFactory()
+    distributor.save()
+    return lambda week: list(week["new_feedback"]) == list(week["portal_activity"]) == []
 
 
 @pytest.mark.parametrize(
@@ -476,25 +541,50 @@ def _distributor_renamed(distributor, manager):
         _action_item_added,
         _agenda_item_decided,
         _feedback_received,
+        _feedback_acknowledged,
         _plan_read,
+        _goal_accepted,
+        _goal_retitled,
+        _partner_renamed,
         _meeting_joined,
+        _meeting_cancelled,
         _distributor_renamed,
+        _distributor_handed_over,
     ],
 )
-def test_each_change_to_what_my_week_lists_replaces_the_kept_lists(
+def test_each_change_to_what_my_week_lists_shows_on_its_next_load(
     change, client, account_manager, week
 ):
     client.force_login(account_manager)
-    kept = my_week_context(client)["portal_activity"]
-    assert my_week_context(client)["portal_activity"] is kept
+    kept = my_week_context(client)
+    assert my_week_context(client)["portal_activity"] is kept["portal_activity"]
 
-    change(week, account_manager)
+    shows = change(week, account_manager)
 
-    assert my_week_context(client)["portal_activity"] is not kept
+    assert not shows(kept)
+    assert shows(my_week_context(client))
+
+
+def test_each_account_manager_sees_only_their_own_kept_lists(client, account_manager, week):
+    other = factories.AccountManagerFactory()
+    theirs = factories.DistributorFactory(account_manager=other)
+    factories.FeedbackFactory(distributor=theirs, subject="Their feedback")
+    client.force_login(account_manager)
+    mine = my_week_context(client)
+
+    client.force_login(other)
+    seen = my_week_context(client)
+
+    assert [item.subject for item in seen["new_feedback"]] == ["Their feedback"]
+    assert list(seen["action_items"]) == list(seen["portal_activity"]) == []
+    assert week.name_en not in client.get(reverse("my_week")).content.decode()
+    client.force_login(account_manager)
+    assert my_week_context(client)["new_feedback"] is mine["new_feedback"]
 
 
 def test_an_action_item_done_in_the_portal_replaces_the_kept_lists(client, account_manager, week):
-    """An update() of one row, which sends no signal."""
+    """An update() of one row, which sends no signal, replaces the token all the same. (A
+    distributor's item is on no account manager's list: the token is what is tested.)"""
     partner = Contact.objects.get(distributor=week).portal_user
     item = factories.ActionItemFactory(
         meeting=AlignmentMeeting.objects.get(distributors=week), owner_side=Side.DISTRIBUTOR
@@ -517,6 +607,7 @@ def test_a_change_to_my_weeks_lists_keeps_the_portfolio_and_the_other_way_round(
 
     _action_item_added(week, account_manager)
     assert selectors.portfolio_relationships({}) is portfolio
+    assert my_week_context(client)["portal_activity"] is not lists
     lists = my_week_context(client)["portal_activity"]
 
     factories.TouchpointFactory(distributor=week, occurred_on=japan_calendar.today())
@@ -531,3 +622,39 @@ def test_my_weeks_kept_lists_speak_the_language_of_each_reader(client, account_m
     japanese = client.get(reverse("my_week"), headers={"accept-language": "ja"}).context
     assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", japanese["portal_activity"][0].text)
     assert my_week_context(client)["portal_activity"] is english
+
+
+def test_a_change_to_my_week_while_the_portfolio_is_computed_leaves_the_portfolio_kept(
+    client, account_manager, week
+):
+    client.force_login(account_manager)
+    computed = []
+
+    def slow_relationships():
+        computed.append(True)
+        rows = selectors.relationships(Distributor.objects.active())
+        # Meanwhile, an action item is added and My week read with the new token.
+        _action_item_added(week, account_manager)
+        my_week_context(client)
+        return rows
+
+    today = japan_calendar.today()
+    kept = signal_inputs.cached("relationships", (today, ()), slow_relationships)
+    assert signal_inputs.cached("relationships", (today, ()), slow_relationships) is kept
+    assert computed == [True]
+
+
+def test_tokens_read_before_a_change_do_not_push_out_the_results_kept_after_it(
+    quiet, monkeypatch
+):
+    stale = signal_inputs._tokens()
+    factories.TouchpointFactory(distributor=quiet, occurred_on=japan_calendar.today())
+    newer = selectors.portfolio_relationships({})
+    assert selectors.portfolio_relationships({}) is newer
+
+    # A slow request that read the tokens before the change reaches the cache only now.
+    with monkeypatch.context() as slow:
+        slow.setattr(signal_inputs, "_tokens", lambda: stale)
+        assert selectors.portfolio_relationships({}) is not newer
+
+    assert selectors.portfolio_relationships({}) is newer
